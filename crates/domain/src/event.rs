@@ -1,0 +1,117 @@
+//! Domain events: what the ledger records, and what replay applies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::actor::Actor;
+use crate::identity::events::*;
+use crate::state::{ApplyError, State};
+use crate::subject::Subject;
+use crate::time::Timestamp;
+
+/// What replay knows about the entry an event came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventMeta {
+    /// The entry's sequence number.
+    pub seq: u64,
+    /// When the entry was recorded (server clock).
+    pub recorded_at: Timestamp,
+    /// Who caused it.
+    pub actor: Actor,
+}
+
+/// The payload of one event: the aggregates it touches and how it changes them.
+pub trait EventPayload {
+    /// Every aggregate the event touches, in a fixed order; `apply` touches no other.
+    fn subjects(&self) -> Vec<Subject>;
+
+    /// Applies the event to the state. Fails only if the ledger is inconsistent.
+    fn apply(&self, state: &mut State, meta: &EventMeta) -> Result<(), ApplyError>;
+}
+
+macro_rules! events {
+    ($($(#[$doc:meta])* $action:literal => $variant:ident($payload:ty),)*) => {
+        /// Every event cordtrace records. Serialised as `{"action": ..., "payload": {...}}`.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "action", content = "payload")]
+        pub enum Event {
+            $(
+                $(#[$doc])*
+                #[serde(rename = $action)]
+                $variant($payload),
+            )*
+        }
+
+        impl Event {
+            /// The dotted action name recorded in the ledger.
+            pub fn action(&self) -> &'static str {
+                match self {
+                    $(Event::$variant(_) => $action,)*
+                }
+            }
+
+            fn payload_ref(&self) -> &dyn EventPayload {
+                match self {
+                    $(Event::$variant(payload) => payload,)*
+                }
+            }
+
+            /// Every action name, for documentation and tests.
+            pub const ACTIONS: &'static [&'static str] = &[$($action,)*];
+        }
+    };
+}
+
+events! {
+    /// A user was registered.
+    "user.registered" => UserRegistered(UserRegistered),
+    /// A user's roles were replaced.
+    "user.roles_changed" => UserRolesChanged(UserRolesChanged),
+    /// A user was deactivated; users are never deleted.
+    "user.deactivated" => UserDeactivated(UserDeactivated),
+    /// A deactivated user was reactivated.
+    "user.reactivated" => UserReactivated(UserReactivated),
+    /// A user changed their own password.
+    "user.password_changed" => PasswordChanged(PasswordChanged),
+    /// An admin reset a user's password; it must be changed at next login.
+    "user.password_reset" => PasswordReset(PasswordReset),
+    /// A user signed in.
+    "user.login_succeeded" => LoginSucceeded(LoginSucceeded),
+    /// A password check failed (at login or when signing).
+    "user.authentication_failed" => AuthenticationFailed(AuthenticationFailed),
+    /// A login named no active user; the attempted name is not recorded.
+    "auth.login_failed_unknown_user" => UnknownUserLoginFailed(UnknownUserLoginFailed),
+    /// Too many failures locked the account.
+    "user.locked" => UserLocked(UserLocked),
+    /// An admin unlocked the account.
+    "user.unlocked" => UserUnlocked(UserUnlocked),
+    /// A user signed out.
+    "user.logged_out" => LoggedOut(LoggedOut),
+}
+
+impl Event {
+    /// Every aggregate the event touches.
+    pub fn subjects(&self) -> Vec<Subject> {
+        self.payload_ref().subjects()
+    }
+
+    /// Applies the event to `state`.
+    pub fn apply(&self, state: &mut State, meta: &EventMeta) -> Result<(), ApplyError> {
+        self.payload_ref().apply(state, meta)
+    }
+
+    /// The payload alone, as the ledger stores it.
+    pub fn payload_json(&self) -> serde_json::Value {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut map)) => {
+                map.remove("payload").unwrap_or(serde_json::Value::Null)
+            }
+            // Serialising plain data structs cannot fail and always yields the tagged object.
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    /// Rebuilds an event from a ledger entry's action and payload.
+    pub fn from_parts(action: &str, payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+        serde_json::from_value(serde_json::json!({ "action": action, "payload": payload }))
+    }
+}

@@ -1,0 +1,55 @@
+//! What a ledger entry is about: each aggregate it touches.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of aggregate a ledger entry can touch; each has its own sub-chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    /// A staff user.
+    User,
+}
+
+impl SubjectKind {
+    /// The name used in the ledger.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            SubjectKind::User => "user",
+        }
+    }
+
+    /// Every kind, in a fixed order.
+    pub const ALL: [SubjectKind; 1] = [SubjectKind::User];
+
+    /// Parses [`SubjectKind::as_str`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+}
+
+impl fmt::Display for SubjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One aggregate touched by an event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Subject {
+    /// Its kind.
+    pub kind: SubjectKind,
+    /// Its id as text (a UUID).
+    pub id: String,
+}
+
+impl Subject {
+    /// A subject from a kind and anything that prints as its id.
+    pub fn new(kind: SubjectKind, id: impl fmt::Display) -> Self {
+        Self {
+            kind,
+            id: id.to_string(),
+        }
+    }
+}

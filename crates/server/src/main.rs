@@ -1,0 +1,2 @@
+//! The cordtrace binary.
+fn main() {}

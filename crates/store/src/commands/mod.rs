@@ -1,0 +1,3 @@
+//! Commands of the domain, each loading its state, deciding, and naming its side writes.
+
+pub mod users;

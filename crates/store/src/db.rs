@@ -1,0 +1,156 @@
+//! Connecting to the database and migrating it.
+
+use std::time::Duration;
+
+use cordtrace_migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
+
+/// The two supported database backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite: the default, one server process per database file.
+    Sqlite,
+    /// PostgreSQL: several server processes may share one database.
+    Postgres,
+}
+
+/// A connection pool and the backend behind it.
+#[derive(Clone, Debug)]
+pub struct Database {
+    connection: DatabaseConnection,
+    backend: Backend,
+}
+
+/// A migration, applied or pending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MigrationState {
+    /// The migration's name.
+    pub name: String,
+    /// Whether it has been applied.
+    pub applied: bool,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://...` or `postgres://...`).
+    ///
+    /// SQLite runs in WAL mode with foreign keys on and `synchronous = FULL`: these are medical
+    /// records, and a committed command must survive a power cut.
+    pub async fn connect(url: &str) -> Result<Self, DbErr> {
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(DbErr::Custom(format!(
+                "unsupported database URL scheme in {}: use sqlite:// or postgres://",
+                redact_url(url)
+            )));
+        };
+        let mut options = ConnectOptions::new(url);
+        options
+            .sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        match backend {
+            Backend::Sqlite => {
+                options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|opts| {
+                    opts.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        // Other processes (the CLI beside a running server) wait their turn.
+                        .busy_timeout(Duration::from_secs(30))
+                });
+            }
+            Backend::Postgres => {
+                options.max_connections(16).min_connections(1);
+            }
+        }
+        let connection = sea_orm::Database::connect(options).await?;
+        Ok(Self {
+            connection,
+            backend,
+        })
+    }
+
+    /// The pool.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.connection
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.connection, None).await
+    }
+
+    /// Lists every migration and whether it is applied.
+    pub async fn migration_status(&self) -> Result<Vec<MigrationState>, DbErr> {
+        let applied = Migrator::get_applied_migrations(&self.connection).await?;
+        let pending = Migrator::get_pending_migrations(&self.connection).await?;
+        Ok(applied
+            .iter()
+            .map(|m| MigrationState {
+                name: m.name().to_owned(),
+                applied: true,
+            })
+            .chain(pending.iter().map(|m| MigrationState {
+                name: m.name().to_owned(),
+                applied: false,
+            }))
+            .collect())
+    }
+
+    /// Answers when the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        let backend: DbBackend = self.connection.get_database_backend();
+        self.connection
+            .execute_raw(sea_orm::Statement::from_string(backend, "SELECT 1"))
+            .await
+            .map(|_| ())
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.connection.close().await
+    }
+}
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact_url("postgres://ct:secret@db:5432/cordtrace"),
+            "postgres://ct:***@db:5432/cordtrace"
+        );
+        assert_eq!(redact_url("postgres://ct@db/cordtrace"), "postgres://ct@db/cordtrace");
+        assert_eq!(redact_url("sqlite://./data/cordtrace.db"), "sqlite://./data/cordtrace.db");
+    }
+}

@@ -1,0 +1,24 @@
+//! Database migrations of cordtrace.
+//!
+//! One change per file, named `mYYYYMMDD_HHMMSS_verb_noun.rs`, never edited once landed, with no
+//! imports from entity code: the schema history must stay reproducible whatever the entities become.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_create_ledger;
+mod m20261125_000002_protect_ledger;
+mod m20261125_000003_create_users;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_create_ledger::Migration),
+            Box::new(m20261125_000002_protect_ledger::Migration),
+            Box::new(m20261125_000003_create_users::Migration),
+        ]
+    }
+}

@@ -1,0 +1,1 @@
+//! cordtrace end-to-end tests.
