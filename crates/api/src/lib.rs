@@ -1,1 +1,47 @@
-//! cordtrace-api.
+//! The GraphQL API of cordtrace.
+//!
+//! Architecture invariant: only this crate knows about GraphQL. Resolvers read the context, call
+//! one command or query of the store, and convert the result; no business rule lives here.
+
+pub mod access;
+mod context;
+pub mod error;
+mod identity;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+pub use context::{ApiContext, Viewer};
+pub use error::{ApiError, ErrorCode};
+
+/// Deepest query accepted: deep enough for lineage views, shallow enough to stop abuse.
+pub const MAX_DEPTH: usize = 16;
+/// Most complex query accepted (async-graphql's field-count based complexity).
+pub const MAX_COMPLEXITY: usize = 5_000;
+
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct Query(identity::IdentityQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(identity::IdentityMutation);
+
+/// The schema type.
+pub type CordSchema = Schema<Query, Mutation, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .extension(access::AccessControl)
+}
+
+/// The schema serving `context`.
+pub fn schema(context: ApiContext) -> CordSchema {
+    builder().data(context).finish()
+}
+
+/// The schema in SDL, built without a database.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}

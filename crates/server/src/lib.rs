@@ -1,1 +1,10 @@
-//! cordtrace-server.
+//! The cordtrace server as a library: configuration, CLI, HTTP, start-up and shutdown.
+//!
+//! The binary is a thin `main` over [`cli::Cli`]; the end-to-end tests start servers through
+//! [`app::start`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+mod http;
+pub mod telemetry;

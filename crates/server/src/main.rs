@@ -1,2 +1,11 @@
-//! The cordtrace binary.
-fn main() {}
+//! The `cordtrace` binary.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use cordtrace_server::cli::Cli;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    Cli::parse().run().await
+}

@@ -9,6 +9,7 @@ pub mod db;
 mod entity;
 pub mod error;
 pub mod executor;
+pub mod ledger;
 pub mod projection;
 
 pub use db::{Backend, Database, MigrationState};

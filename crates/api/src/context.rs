@@ -1,0 +1,80 @@
+//! What every resolver can reach: the executor, policies, and who is asking.
+
+use cordtrace_domain::{Actor, Role};
+use cordtrace_store::Executor;
+use cordtrace_store::auth::{AuthPolicy, Session};
+
+use crate::access::{self, Access};
+use crate::error::{ApiError, ApiResult};
+
+/// Shared by every request.
+#[derive(Clone, Debug)]
+pub struct ApiContext {
+    /// The only write path, and the database for reads.
+    pub executor: Executor,
+    /// Lockout and session timing.
+    pub auth_policy: AuthPolicy,
+}
+
+/// Who is asking, resolved once per request from the bearer token.
+#[derive(Clone, Debug)]
+pub enum Viewer {
+    /// No token was sent.
+    Anonymous,
+    /// A token was sent but names no live session.
+    InvalidToken,
+    /// A live session.
+    Session(Box<Session>),
+}
+
+impl Viewer {
+    /// The session, or UNAUTHENTICATED.
+    pub fn session(&self) -> ApiResult<&Session> {
+        match self {
+            Viewer::Session(session) => Ok(session),
+            Viewer::Anonymous | Viewer::InvalidToken => Err(ApiError::unauthenticated()),
+        }
+    }
+
+    /// The role under which the viewer may perform `operation`, per the access table.
+    ///
+    /// A user with several roles acts in the first of them (in [`Role::ALL`] order) that the
+    /// operation allows; that role is what the ledger records.
+    pub fn acting_role(&self, operation: &str) -> ApiResult<Option<Role>> {
+        let session = self.session()?;
+        match access::rule(operation) {
+            Some(Access::Public | Access::Authenticated) => Ok(None),
+            Some(Access::Roles(allowed)) => Role::ALL
+                .into_iter()
+                .find(|role| allowed.contains(role) && session.user.roles.contains(*role))
+                .map(Some)
+                .ok_or_else(ApiError::forbidden),
+            None => Err(ApiError::forbidden()),
+        }
+    }
+
+    /// The actor for `operation`: the user in their acting role. Operations open to any
+    /// authenticated user act in the user's first role.
+    pub fn actor(&self, operation: &str) -> ApiResult<Actor> {
+        let session = self.session()?;
+        let role = match self.acting_role(operation)? {
+            Some(role) => role,
+            None => session.user.roles.iter().next().ok_or_else(ApiError::forbidden)?,
+        };
+        Ok(Actor::User {
+            user_id: session.user.id,
+            role,
+        })
+    }
+}
+
+/// Reads the shared context and the viewer from a resolver's context.
+pub(crate) fn parts<'a>(
+    ctx: &'a async_graphql::Context<'_>,
+) -> ApiResult<(&'a ApiContext, &'a Viewer)> {
+    let api = ctx
+        .data::<ApiContext>()
+        .map_err(|_| ApiError::new(crate::error::ErrorCode::Internal, "internal error"))?;
+    let viewer = ctx.data::<Viewer>().unwrap_or(&Viewer::Anonymous);
+    Ok((api, viewer))
+}

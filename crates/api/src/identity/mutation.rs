@@ -1,0 +1,187 @@
+//! Identity mutations.
+
+use async_graphql::{Context, InputObject, Object};
+use cordtrace_domain::identity::commands::NewUser;
+use cordtrace_domain::identity::{Password, PrintedName, Username};
+use cordtrace_domain::ids::UserId;
+use cordtrace_store::auth::{self, PasswordChangeError};
+use cordtrace_store::commands::users::{AdminChange, ChangeUser, RegisterUser};
+use uuid::Uuid;
+
+use super::types::{LoginPayload, RoleValue, UserObject, roles_from};
+use crate::context::parts;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+
+/// A new user, created by an admin with a temporary password.
+#[derive(InputObject, Debug)]
+pub struct CreateUserInput {
+    /// Login name: 3 to 64 of a-z, 0-9, `.`, `_`, `-`, starting with a letter.
+    pub username: String,
+    /// The name printed in signature manifestations.
+    pub printed_name: String,
+    /// At least one role.
+    pub roles: Vec<RoleValue>,
+    /// A temporary password (at least 12 characters, not the username), to change at first login.
+    #[graphql(secret)]
+    pub temporary_password: String,
+}
+
+/// Identity mutations.
+#[derive(Default)]
+pub struct IdentityMutation;
+
+fn username(raw: &str) -> ApiResult<Username> {
+    Username::parse(raw).map_err(|error| ApiError::validation("BAD_USERNAME", error.to_string()))
+}
+
+fn policy_error(error: cordtrace_domain::identity::PasswordPolicyError) -> ApiError {
+    ApiError::validation("PASSWORD_POLICY", error.to_string())
+}
+
+async fn change_user(
+    ctx: &Context<'_>,
+    operation: &str,
+    user_id: Uuid,
+    change: AdminChange,
+) -> ApiResult<UserObject> {
+    let (api, viewer) = parts(ctx)?;
+    let actor = viewer.actor(operation)?;
+    let user_id = UserId::from_uuid(user_id);
+    api.executor
+        .execute(actor, ChangeUser { user_id, change })
+        .await?;
+    auth::find_user(&api.executor, user_id)
+        .await?
+        .map(UserObject::from)
+        .ok_or_else(|| ApiError::not_found(format!("user {user_id}")))
+}
+
+#[Object]
+impl IdentityMutation {
+    /// Signs in. A failure never says whether the username exists.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        username: String,
+        #[graphql(secret)] password: String,
+    ) -> ApiResult<LoginPayload> {
+        let (api, _) = parts(ctx)?;
+        let logged_in = auth::login(&api.executor, api.auth_policy, &username, password)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::Unauthenticated, "invalid username or password")
+            })?;
+        Ok(LoginPayload {
+            token: logged_in.token.expose().to_owned(),
+            expires_at: logged_in.session.expires_at.as_datetime(),
+            idle_expires_at: logged_in.session.idle_expires_at.as_datetime(),
+            user: logged_in.session.user.into(),
+        })
+    }
+
+    /// Ends the current session.
+    async fn logout(&self, ctx: &Context<'_>) -> ApiResult<bool> {
+        let (api, viewer) = parts(ctx)?;
+        auth::logout(&api.executor, viewer.session()?).await?;
+        Ok(true)
+    }
+
+    /// Changes the signed-in user's password; the current one is required.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(secret)] current_password: String,
+        #[graphql(secret)] new_password: String,
+    ) -> ApiResult<bool> {
+        let (api, viewer) = parts(ctx)?;
+        let session = viewer.session()?;
+        let actor = viewer.actor("Mutation.changePassword")?;
+        auth::change_password(&api.executor, actor, &session.user, current_password, new_password)
+            .await
+            .map_err(|error| match error {
+                PasswordChangeError::WrongPassword => {
+                    ApiError::validation("WRONG_PASSWORD", "the current password is wrong")
+                }
+                PasswordChangeError::Unchanged => ApiError::validation(
+                    "PASSWORD_UNCHANGED",
+                    "the new password must differ from the current one",
+                ),
+                PasswordChangeError::Policy(error) => policy_error(error),
+                PasswordChangeError::Command(error) => error.into(),
+            })?;
+        Ok(true)
+    }
+
+    /// Creates a user who must change the temporary password at first login.
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<UserObject> {
+        let (api, viewer) = parts(ctx)?;
+        let actor = viewer.actor("Mutation.createUser")?;
+        let username = username(&input.username)?;
+        let printed_name = PrintedName::parse(&input.printed_name)
+            .map_err(|error| ApiError::validation("BAD_PRINTED_NAME", error.to_string()))?;
+        let roles = roles_from(input.roles)?;
+        let password = Password::new(input.temporary_password, &username).map_err(policy_error)?;
+        let password_hash = auth::password::hash(password).await?;
+        let user_id = UserId::from_uuid(Uuid::now_v7());
+        let new = NewUser {
+            user_id,
+            username,
+            printed_name,
+            roles,
+            must_change_password: true,
+        };
+        api.executor.execute(actor, RegisterUser { new, password_hash }).await?;
+        auth::find_user(&api.executor, user_id)
+            .await?
+            .map(UserObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("user {user_id}")))
+    }
+
+    /// Replaces a user's roles.
+    async fn set_user_roles(
+        &self,
+        ctx: &Context<'_>,
+        user_id: Uuid,
+        roles: Vec<RoleValue>,
+    ) -> ApiResult<UserObject> {
+        let roles = roles_from(roles)?;
+        change_user(ctx, "Mutation.setUserRoles", user_id, AdminChange::Roles(roles)).await
+    }
+
+    /// Deactivates a user; users are never deleted.
+    async fn deactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        user_id: Uuid,
+        reason: String,
+    ) -> ApiResult<UserObject> {
+        change_user(ctx, "Mutation.deactivateUser", user_id, AdminChange::Deactivate(reason)).await
+    }
+
+    /// Reactivates a user.
+    async fn reactivate_user(&self, ctx: &Context<'_>, user_id: Uuid) -> ApiResult<UserObject> {
+        change_user(ctx, "Mutation.reactivateUser", user_id, AdminChange::Reactivate).await
+    }
+
+    /// Sets a temporary password the user must change at next login.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        user_id: Uuid,
+        #[graphql(secret)] temporary_password: String,
+    ) -> ApiResult<UserObject> {
+        let (api, _) = parts(ctx)?;
+        let user = auth::find_user(&api.executor, UserId::from_uuid(user_id))
+            .await?
+            .ok_or_else(|| ApiError::not_found(format!("user {user_id}")))?;
+        let password = Password::new(temporary_password, &user.username).map_err(policy_error)?;
+        let password_hash = auth::password::hash(password).await?;
+        change_user(ctx, "Mutation.resetPassword", user_id, AdminChange::ResetPassword(password_hash))
+            .await
+    }
+
+    /// Lifts a lockout.
+    async fn unlock_user(&self, ctx: &Context<'_>, user_id: Uuid) -> ApiResult<UserObject> {
+        change_user(ctx, "Mutation.unlockUser", user_id, AdminChange::Unlock).await
+    }
+}

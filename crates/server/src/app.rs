@@ -1,0 +1,142 @@
+//! Starting and stopping the server.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use cordtrace_api::ApiContext;
+use cordtrace_store::{Database, Executor};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Settings;
+use crate::http::{AppState, router};
+use crate::telemetry;
+
+/// Opens the configured database, creating the data directory for SQLite, and migrates it.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
+    let database = open_database_unmigrated(settings).await?;
+    database.migrate().await.context("cannot apply migrations")?;
+    Ok(database)
+}
+
+/// Opens the configured database, creating the data directory for SQLite.
+pub async fn open_database_unmigrated(settings: &Settings) -> anyhow::Result<Database> {
+    if settings.uses_sqlite() {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!("cannot create the data directory {}", settings.data_dir.display())
+        })?;
+    }
+    let url = settings.database_url();
+    let database = Database::connect(&url).await.with_context(|| {
+        format!("cannot open the database {}", cordtrace_store::db::redact_url(&url))
+    })?;
+    Ok(database)
+}
+
+/// A running server.
+pub struct RunningServer {
+    /// The address it listens on (useful with port 0).
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningServer {
+    /// Asks the server to stop, as SIGTERM would, and waits until it has.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.context("the server task panicked")?
+    }
+
+    /// Waits until the server stops on its own (after a signal).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.task.await.context("the server task panicked")?
+    }
+
+    /// A handle that can ask the server to stop.
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+/// Opens the database, binds the listener and serves until asked to stop.
+pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
+    let database = open_database(&settings).await?;
+    let (executor, writer) = Executor::start(database.clone());
+    let api = ApiContext {
+        executor: executor.clone(),
+        auth_policy: settings.auth_policy(),
+    };
+    let state = AppState {
+        schema: cordtrace_api::schema(api.clone()),
+        api,
+        metrics: telemetry::metrics_handle(),
+    };
+    let app = router(state, settings.max_body_bytes);
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %cordtrace_store::db::redact_url(&settings.database_url()), "cordtrace is serving");
+
+    let (stop, mut stopped) = watch::channel(false);
+    let grace = Duration::from_secs(settings.shutdown_grace_secs);
+    drop(executor);
+    let task = tokio::spawn(async move {
+        let mut signal = stopped.clone();
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = signal.wait_for(|stop| *stop).await;
+            tracing::info!("shutting down: no new connections, finishing requests in flight");
+        });
+        let mut serve = std::pin::pin!(serve.into_future());
+        tokio::select! {
+            result = &mut serve => result.context("the HTTP server failed")?,
+            () = async {
+                let _ = stopped.wait_for(|stop| *stop).await;
+                tokio::time::sleep(grace).await;
+            } => tracing::warn!(?grace, "requests still in flight after the grace period were cut off"),
+        }
+        // Every executor handle lives in the router, now dropped: the writer drains and stops.
+        if tokio::time::timeout(grace, writer).await.is_err() {
+            tracing::warn!("the command executor did not stop in time");
+        }
+        database.close().await.context("cannot close the database")?;
+        tracing::info!("stopped");
+        Ok(())
+    });
+    Ok(RunningServer { addr, stop, task })
+}
+
+/// Serves until SIGINT or SIGTERM, then shuts down gracefully.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let server = start(settings).await?;
+    let stop = server.stopper();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    server.wait().await
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

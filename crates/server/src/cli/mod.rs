@@ -1,0 +1,117 @@
+//! The command line: every subcommand shares one configuration.
+
+mod users;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app;
+use crate::config::{FlagOverrides, Settings};
+use crate::telemetry;
+
+/// cordtrace: chain of identity and custody for UC-MSC cell therapy products.
+#[derive(Parser, Debug)]
+#[command(name = "cordtrace", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Args, Debug)]
+struct GlobalOptions {
+    /// TOML configuration file.
+    #[arg(long, global = true, env = "CORDTRACE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, global = true)]
+    listen: Option<std::net::SocketAddr>,
+    /// Data directory (default ./cordtrace-data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Database URL; postgres:// selects PostgreSQL (default: SQLite in the data directory).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Runs the server: migrates the database, then serves GraphQL, health and metrics.
+    Serve,
+    /// Applies pending migrations.
+    Migrate {
+        /// Lists applied and pending migrations instead.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Prints the GraphQL schema (SDL).
+    Schema,
+    /// Manages users.
+    Users {
+        #[command(subcommand)]
+        command: users::UsersCommand,
+    },
+}
+
+impl Cli {
+    /// Runs the command and returns the process exit code.
+    pub async fn run(self) -> ExitCode {
+        let flags = FlagOverrides {
+            listen: self.global.listen,
+            data_dir: self.global.data_dir,
+            database_url: self.global.database_url,
+        };
+        let settings = match Settings::load(self.global.config.as_deref(), &flags) {
+            Ok(settings) => settings,
+            Err(error) => {
+                eprintln!("error: invalid configuration: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        telemetry::init_logging(settings.log_format, &settings.log_level);
+        match self.command.run(settings).await {
+            Ok(code) => code,
+            Err(error) => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+/// Writes a line to standard output; the CLI's answers go there, logs go to standard error.
+pub(crate) fn say(line: impl std::fmt::Display) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    Ok(())
+}
+
+impl Command {
+    async fn run(self, settings: Settings) -> anyhow::Result<ExitCode> {
+        match self {
+            Command::Serve => app::serve(settings).await.map(|()| ExitCode::SUCCESS),
+            Command::Migrate { status } => {
+                let database = app::open_database_unmigrated(&settings).await?;
+                if !status {
+                    database.migrate().await?;
+                }
+                for migration in database.migration_status().await? {
+                    let state = if migration.applied { "applied" } else { "pending" };
+                    say(format_args!("{state:8} {}", migration.name))?;
+                }
+                database.close().await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Schema => {
+                say(cordtrace_api::sdl().trim_end())?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Users { command } => command.run(settings).await,
+        }
+    }
+}

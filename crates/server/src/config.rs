@@ -1,0 +1,208 @@
+//! Typed configuration, loaded once: defaults, then a TOML file, then `CORDTRACE_*` environment
+//! variables, then command-line flags.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Every setting of cordtrace.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Directory for the SQLite database and the ledger signing key.
+    pub data_dir: PathBuf,
+    /// Database URL; `postgres://` selects PostgreSQL. Default: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Log filter, in `tracing` `EnvFilter` syntax.
+    pub log_level: String,
+    /// The checkpoint origin: a name for this installation's ledger, such as `cordtrace.example-facility.org/ledger`.
+    pub origin: String,
+    /// Seconds between checkpoint signings when the ledger has grown.
+    pub checkpoint_interval_secs: u64,
+    /// File holding the Ed25519 signing key; created on first start. Default: in `data_dir`.
+    pub signing_key_file: Option<PathBuf>,
+    /// The signing key itself (`PRIVATE+KEY+...`), instead of the file. Never logged.
+    pub signing_key: Option<String>,
+    /// Minutes a session may stay unused.
+    pub session_idle_minutes: i64,
+    /// Hours a session lasts at most.
+    pub session_lifetime_hours: i64,
+    /// Consecutive password failures that lock an account.
+    pub lockout_failures: u32,
+    /// Minutes an account stays locked.
+    pub lockout_minutes: i64,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Seconds in-flight requests get to finish after a shutdown signal.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("cordtrace-data"),
+            database_url: None,
+            log_format: LogFormat::Pretty,
+            log_level: "info".to_owned(),
+            origin: "cordtrace.local/ledger".to_owned(),
+            checkpoint_interval_secs: 10,
+            signing_key_file: None,
+            signing_key: None,
+            session_idle_minutes: 15,
+            session_lifetime_hours: 12,
+            lockout_failures: 5,
+            lockout_minutes: 15,
+            max_body_bytes: 1024 * 1024,
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+/// Settings given as command-line flags; they override everything else.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FlagOverrides {
+    /// `--listen`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    /// `--data-dir`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+/// Environment variables that share the prefix but are not settings.
+const NOT_SETTINGS: [&str; 2] = ["password", "config"];
+
+impl Settings {
+    /// Loads defaults, then `file`, then the environment, then `flags`.
+    pub fn load(file: Option<&Path>, flags: &FlagOverrides) -> Result<Self, Box<figment::Error>> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::prefixed("CORDTRACE_").ignore(&NOT_SETTINGS))
+            .merge(Serialized::defaults(flags))
+            .extract()
+            .map_err(Box::new)
+    }
+
+    /// The database URL: the configured one, or SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("cordtrace.db").display())
+        })
+    }
+
+    /// Whether the database is the embedded SQLite one (which lives in the data directory).
+    pub fn uses_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// Where the signing key is kept.
+    pub fn signing_key_path(&self) -> PathBuf {
+        self.signing_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("ledger-signing.key"))
+    }
+
+    /// Lockout and session timing.
+    pub fn auth_policy(&self) -> cordtrace_store::auth::AuthPolicy {
+        cordtrace_store::auth::AuthPolicy {
+            lockout: cordtrace_domain::identity::LockoutPolicy {
+                max_failures: self.lockout_failures.max(1),
+                lock_for: chrono::Duration::minutes(self.lockout_minutes.max(1)),
+            },
+            idle_timeout: chrono::Duration::minutes(self.session_idle_minutes.max(1)),
+            absolute_lifetime: chrono::Duration::hours(self.session_lifetime_hours.max(1)),
+        }
+    }
+}
+
+/// Secrets stay out of logs, even at debug level.
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &cordtrace_store::db::redact_url(&self.database_url()),
+            )
+            .field("log_format", &self.log_format)
+            .field("origin", &self.origin)
+            .field("checkpoint_interval_secs", &self.checkpoint_interval_secs)
+            .field("signing_key_file", &self.signing_key_path())
+            .field("signing_key", &self.signing_key.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_is_defaults_file_environment_flags() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "cordtrace.toml",
+                r#"
+                listen = "127.0.0.1:9000"
+                data_dir = "from-file"
+                origin = "file.example/ledger"
+                "#,
+            )?;
+            jail.set_env("CORDTRACE_DATA_DIR", "from-env");
+            jail.set_env("CORDTRACE_PASSWORD", "not a setting");
+            let flags = FlagOverrides {
+                listen: Some("127.0.0.1:9100".parse().unwrap()),
+                ..FlagOverrides::default()
+            };
+            let settings = Settings::load(Some(Path::new("cordtrace.toml")), &flags).unwrap();
+            assert_eq!(settings.listen.port(), 9100);
+            assert_eq!(settings.data_dir, PathBuf::from("from-env"));
+            assert_eq!(settings.origin, "file.example/ledger");
+            assert_eq!(settings.checkpoint_interval_secs, 10);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("cordtrace.toml", "lisen = \"127.0.0.1:1\"")?;
+            assert!(Settings::load(Some(Path::new("cordtrace.toml")), &FlagOverrides::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_the_data_directory() {
+        let settings = Settings::default();
+        assert_eq!(settings.database_url(), "sqlite://cordtrace-data/cordtrace.db?mode=rwc");
+        assert!(settings.uses_sqlite());
+        assert!(!format!("{settings:?}").contains("PRIVATE"));
+    }
+}

@@ -1,0 +1,35 @@
+//! The HTTP surface: GraphQL over HTTP, GraphiQL, health and metrics.
+
+mod graphql;
+mod health;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use cordtrace_api::{ApiContext, CordSchema};
+use metrics_exporter_prometheus::PrometheusHandle;
+use tower_http::trace::TraceLayer;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The GraphQL schema with its context.
+    pub schema: CordSchema,
+    /// The API context (executor and policies), for authentication.
+    pub api: ApiContext,
+    /// The metrics registry.
+    pub metrics: PrometheusHandle,
+}
+
+/// The router of every endpoint.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(health::metrics))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(TraceLayer::new_for_http())
+        .with_state(Arc::new(state))
+}
