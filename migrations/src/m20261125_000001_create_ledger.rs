@@ -58,21 +58,57 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(LedgerEntry::Table)
-                    .col(ColumnDef::new(LedgerEntry::Seq).big_integer().not_null().primary_key())
-                    .col(ColumnDef::new(LedgerEntry::Id).uuid().not_null().unique_key())
-                    .col(ColumnDef::new(LedgerEntry::RecordedAt).string_len(32).not_null())
-                    .col(ColumnDef::new(LedgerEntry::ActorKind).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(LedgerEntry::Seq)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(LedgerEntry::Id)
+                            .uuid()
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(LedgerEntry::RecordedAt)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(LedgerEntry::ActorKind)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LedgerEntry::ActorUserId).uuid().null())
                     .col(ColumnDef::new(LedgerEntry::ActorRole).string_len(16).null())
-                    .col(ColumnDef::new(LedgerEntry::Action).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(LedgerEntry::Action)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LedgerEntry::Subjects).text().not_null())
                     .col(ColumnDef::new(LedgerEntry::Payload).text().not_null())
-                    .col(ColumnDef::new(LedgerEntry::CorrectsSeq).big_integer().null())
+                    .col(
+                        ColumnDef::new(LedgerEntry::CorrectsSeq)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(ColumnDef::new(LedgerEntry::CorrectionReason).text().null())
                     .col(ColumnDef::new(LedgerEntry::Signature).text().null())
                     // Unique: two entries claiming the same predecessor would be a fork.
-                    .col(ColumnDef::new(LedgerEntry::PrevHash).string_len(64).not_null().unique_key())
-                    .col(ColumnDef::new(LedgerEntry::Hash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(LedgerEntry::PrevHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(LedgerEntry::Hash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_ledger_entry_corrects")
@@ -106,8 +142,16 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(LedgerSubject::Table)
-                    .col(ColumnDef::new(LedgerSubject::SubjectKind).string_len(32).not_null())
-                    .col(ColumnDef::new(LedgerSubject::SubjectId).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(LedgerSubject::SubjectKind)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(LedgerSubject::SubjectId)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(LedgerSubject::Seq).big_integer().not_null())
                     .col(ColumnDef::new(LedgerSubject::PrevSeq).big_integer().null())
                     .primary_key(
@@ -153,7 +197,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MerkleHash::Table)
-                    .col(ColumnDef::new(MerkleHash::HashIndex).big_integer().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(MerkleHash::HashIndex)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(MerkleHash::Hash).string_len(64).not_null())
                     .to_owned(),
             )
@@ -163,9 +212,22 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Checkpoint::Table)
-                    .col(ColumnDef::new(Checkpoint::TreeSize).big_integer().not_null().primary_key())
-                    .col(ColumnDef::new(Checkpoint::RootHash).string_len(64).not_null())
-                    .col(ColumnDef::new(Checkpoint::SignedAt).string_len(32).not_null())
+                    .col(
+                        ColumnDef::new(Checkpoint::TreeSize)
+                            .big_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Checkpoint::RootHash)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(Checkpoint::SignedAt)
+                            .string_len(32)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Checkpoint::Note).text().not_null())
                     .to_owned(),
             )
@@ -179,7 +241,9 @@ impl MigrationTrait for Migration {
             LedgerSubject::Table.into_iden(),
             LedgerEntry::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -6,7 +6,12 @@ use sea_orm_migration::sea_orm::DbBackend;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const APPEND_ONLY_TABLES: [&str; 4] = ["ledger_entry", "ledger_subject", "merkle_hash", "checkpoint"];
+const APPEND_ONLY_TABLES: [&str; 4] = [
+    "ledger_entry",
+    "ledger_subject",
+    "merkle_hash",
+    "checkpoint",
+];
 
 const POSTGRES_FUNCTION: &str = r#"
 CREATE OR REPLACE FUNCTION cordtrace_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -59,14 +64,20 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         for table in APPEND_ONLY_TABLES {
             if db.get_database_backend() == DbBackend::Postgres {
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
-                    .await?;
-                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"))
-                    .await?;
+                db.execute_unprepared(&format!(
+                    "DROP TRIGGER IF EXISTS {table}_append_only ON {table}"
+                ))
+                .await?;
+                db.execute_unprepared(&format!(
+                    "DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}"
+                ))
+                .await?;
             } else {
                 for operation in ["update", "delete"] {
-                    db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {table}_no_{operation}"))
-                        .await?;
+                    db.execute_unprepared(&format!(
+                        "DROP TRIGGER IF EXISTS {table}_no_{operation}"
+                    ))
+                    .await?;
                 }
             }
         }

@@ -47,14 +47,35 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(AppUser::Table)
                     .col(ColumnDef::new(AppUser::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(AppUser::Username).string_len(64).not_null().unique_key())
-                    .col(ColumnDef::new(AppUser::PrintedName).string_len(200).not_null())
+                    .col(
+                        ColumnDef::new(AppUser::Username)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .col(
+                        ColumnDef::new(AppUser::PrintedName)
+                            .string_len(200)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AppUser::Roles).string_len(128).not_null())
                     .col(ColumnDef::new(AppUser::Active).boolean().not_null())
-                    .col(ColumnDef::new(AppUser::MustChangePassword).boolean().not_null())
+                    .col(
+                        ColumnDef::new(AppUser::MustChangePassword)
+                            .boolean()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AppUser::FailedLogins).integer().not_null())
-                    .col(ColumnDef::new(AppUser::LockedUntil).timestamp_with_time_zone().null())
-                    .col(ColumnDef::new(AppUser::RegisteredAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(AppUser::LockedUntil)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(AppUser::RegisteredAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -64,9 +85,22 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(UserCredential::Table)
-                    .col(ColumnDef::new(UserCredential::UserId).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(UserCredential::PasswordHash).string_len(256).not_null())
-                    .col(ColumnDef::new(UserCredential::ChangedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(UserCredential::UserId)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(UserCredential::PasswordHash)
+                            .string_len(256)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserCredential::ChangedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_user_credential_user")
@@ -82,13 +116,39 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(UserSession::Table)
-                    .col(ColumnDef::new(UserSession::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(UserSession::TokenHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(UserSession::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(UserSession::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(UserSession::UserId).uuid().not_null())
-                    .col(ColumnDef::new(UserSession::CreatedAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(UserSession::LastSeenAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(UserSession::ExpiresAt).timestamp_with_time_zone().not_null())
-                    .col(ColumnDef::new(UserSession::EndedAt).timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new(UserSession::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserSession::LastSeenAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserSession::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserSession::EndedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_user_session_user")
@@ -116,7 +176,9 @@ impl MigrationTrait for Migration {
             UserCredential::Table.into_iden(),
             AppUser::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
+};
 use async_graphql::{ServerResult, Value};
 use cordtrace_domain::Role;
 use cordtrace_domain::Role::{Admin, Auditor, Qa};
@@ -49,10 +51,14 @@ pub const RULES: &[(&str, Access)] = &[
     ("Query.ledgerEntry", Access::Roles(LEDGER_READERS)),
     ("Query.chainOfCustody", Access::Roles(EVERY_ROLE)),
     ("Query.latestCheckpoint", Access::Roles(EVERY_ROLE)),
+    ("Query.ledgerPublicKey", Access::Roles(EVERY_ROLE)),
     ("Query.inclusionProof", Access::Roles(EVERY_ROLE)),
     ("Query.consistencyProof", Access::Roles(EVERY_ROLE)),
     ("Query.verifyLedger", Access::Roles(&[Auditor, Qa])),
-    ("Mutation.signCheckpoint", Access::Roles(&[Auditor, Qa, Admin])),
+    (
+        "Mutation.signCheckpoint",
+        Access::Roles(&[Auditor, Qa, Admin]),
+    ),
 ];
 
 /// The rule for `Type.field`, if the table has one.
@@ -68,16 +74,15 @@ const OPEN_DURING_PASSWORD_CHANGE: [&str; 3] =
     ["Mutation.changePassword", "Mutation.logout", "Query.me"];
 
 fn check(viewer: &Viewer, operation: &str, is_root: bool) -> Result<(), ApiError> {
-    if let Viewer::Session(session) = viewer {
-        if is_root
-            && session.user.must_change_password
-            && !OPEN_DURING_PASSWORD_CHANGE.contains(&operation)
-        {
-            return Err(ApiError::forbidden_because(
-                "PASSWORD_CHANGE_REQUIRED",
-                "change your password before anything else",
-            ));
-        }
+    if let Viewer::Session(session) = viewer
+        && is_root
+        && session.user.must_change_password
+        && !OPEN_DURING_PASSWORD_CHANGE.contains(&operation)
+    {
+        return Err(ApiError::forbidden_because(
+            "PASSWORD_CHANGE_REQUIRED",
+            "change your password before anything else",
+        ));
     }
     match rule(operation) {
         Some(Access::Public) => Ok(()),

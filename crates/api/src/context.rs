@@ -8,12 +8,14 @@ use crate::access::{self, Access};
 use crate::error::{ApiError, ApiResult};
 
 /// Shared by every request.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ApiContext {
     /// The only write path, and the database for reads.
     pub executor: Executor,
     /// Lockout and session timing.
     pub auth_policy: AuthPolicy,
+    /// The installation's checkpoint key (signing on demand, verification).
+    pub signer: cordtrace_ledger::LedgerSigner,
 }
 
 /// Who is asking, resolved once per request from the bearer token.
@@ -59,7 +61,12 @@ impl Viewer {
         let session = self.session()?;
         let role = match self.acting_role(operation)? {
             Some(role) => role,
-            None => session.user.roles.iter().next().ok_or_else(ApiError::forbidden)?,
+            None => session
+                .user
+                .roles
+                .iter()
+                .next()
+                .ok_or_else(ApiError::forbidden)?,
         };
         Ok(Actor::User {
             user_id: session.user.id,

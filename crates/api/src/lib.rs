@@ -4,9 +4,11 @@
 //! one command or query of the store, and convert the result; no business rule lives here.
 
 pub mod access;
+mod codes;
 mod context;
 pub mod error;
 mod identity;
+mod ledger;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
@@ -20,11 +22,11 @@ pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery);
+pub struct Query(identity::IdentityQuery, ledger::LedgerQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation);
+pub struct Mutation(identity::IdentityMutation, ledger::LedgerMutation);
 
 /// The schema type.
 pub type CordSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -34,6 +36,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .extension(access::AccessControl)
+        .extension(codes::ErrorCodes)
 }
 
 /// The schema serving `context`.

@@ -69,6 +69,12 @@ impl ChainVerifier {
         self.guard(|chain| chain.check_signed_checkpoint(checkpoint, verifier))
     }
 
+    /// The Merkle hash at stored-hash `index` of the entries seen so far, for comparing a
+    /// database's stored hashes with the recomputed ones.
+    pub fn stored_hash(&self, index: u64) -> Option<Hash> {
+        crate::merkle::StoredHashReader::stored_hash(&self.tree, index)
+    }
+
     /// Ends verification and says what was covered, or returns the fault found.
     pub fn finish(self) -> Result<Summary, Fault> {
         if let Some(fault) = self.fault {

@@ -12,11 +12,15 @@ use tokio::task::JoinHandle;
 use crate::config::Settings;
 use crate::http::{AppState, router};
 use crate::telemetry;
+use crate::{checkpointer, keys};
 
 /// Opens the configured database, creating the data directory for SQLite, and migrates it.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     let database = open_database_unmigrated(settings).await?;
-    database.migrate().await.context("cannot apply migrations")?;
+    database
+        .migrate()
+        .await
+        .context("cannot apply migrations")?;
     Ok(database)
 }
 
@@ -24,12 +28,18 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
 pub async fn open_database_unmigrated(settings: &Settings) -> anyhow::Result<Database> {
     if settings.uses_sqlite() {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", settings.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                settings.data_dir.display()
+            )
         })?;
     }
     let url = settings.database_url();
     let database = Database::connect(&url).await.with_context(|| {
-        format!("cannot open the database {}", cordtrace_store::db::redact_url(&url))
+        format!(
+            "cannot open the database {}",
+            cordtrace_store::db::redact_url(&url)
+        )
     })?;
     Ok(database)
 }
@@ -62,11 +72,13 @@ impl RunningServer {
 
 /// Opens the database, binds the listener and serves until asked to stop.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
+    let signer = keys::load_or_create(&settings)?;
     let database = open_database(&settings).await?;
     let (executor, writer) = Executor::start(database.clone());
     let api = ApiContext {
         executor: executor.clone(),
         auth_policy: settings.auth_policy(),
+        signer: signer.clone(),
     };
     let state = AppState {
         schema: cordtrace_api::schema(api.clone()),
@@ -82,7 +94,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
 
     let (stop, mut stopped) = watch::channel(false);
     let grace = Duration::from_secs(settings.shutdown_grace_secs);
-    drop(executor);
+    let checkpointer = checkpointer::spawn(
+        executor,
+        signer,
+        Duration::from_secs(settings.checkpoint_interval_secs),
+        stopped.clone(),
+    );
     let task = tokio::spawn(async move {
         let mut signal = stopped.clone();
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -97,11 +114,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
                 tokio::time::sleep(grace).await;
             } => tracing::warn!(?grace, "requests still in flight after the grace period were cut off"),
         }
-        // Every executor handle lives in the router, now dropped: the writer drains and stops.
+        if tokio::time::timeout(grace, checkpointer).await.is_err() {
+            tracing::warn!("the checkpoint signer did not stop in time");
+        }
+        // The router and the checkpoint signer held every executor handle; with both gone the
+        // writer drains its queue and stops.
         if tokio::time::timeout(grace, writer).await.is_err() {
             tracing::warn!("the command executor did not stop in time");
         }
-        database.close().await.context("cannot close the database")?;
+        database
+            .close()
+            .await
+            .context("cannot close the database")?;
         tracing::info!("stopped");
         Ok(())
     });

@@ -41,14 +41,14 @@ pub struct Settings {
     pub signing_key_file: Option<PathBuf>,
     /// The signing key itself (`PRIVATE+KEY+...`), instead of the file. Never logged.
     pub signing_key: Option<String>,
-    /// Minutes a session may stay unused.
-    pub session_idle_minutes: i64,
-    /// Hours a session lasts at most.
-    pub session_lifetime_hours: i64,
+    /// Seconds a session may stay unused (default 15 minutes).
+    pub session_idle_secs: u32,
+    /// Seconds a session lasts at most (default 12 hours).
+    pub session_lifetime_secs: u32,
     /// Consecutive password failures that lock an account.
     pub lockout_failures: u32,
-    /// Minutes an account stays locked.
-    pub lockout_minutes: i64,
+    /// Seconds an account stays locked (default 15 minutes).
+    pub lockout_secs: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Seconds in-flight requests get to finish after a shutdown signal.
@@ -62,15 +62,15 @@ impl Default for Settings {
             data_dir: PathBuf::from("cordtrace-data"),
             database_url: None,
             log_format: LogFormat::Pretty,
-            log_level: "info".to_owned(),
+            log_level: "info,sea_orm_migration=warn".to_owned(),
             origin: "cordtrace.local/ledger".to_owned(),
             checkpoint_interval_secs: 10,
             signing_key_file: None,
             signing_key: None,
-            session_idle_minutes: 15,
-            session_lifetime_hours: 12,
+            session_idle_secs: 15 * 60,
+            session_lifetime_secs: 12 * 60 * 60,
             lockout_failures: 5,
-            lockout_minutes: 15,
+            lockout_secs: 15 * 60,
             max_body_bytes: 1024 * 1024,
             shutdown_grace_secs: 30,
         }
@@ -111,7 +111,10 @@ impl Settings {
     /// The database URL: the configured one, or SQLite in the data directory.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("cordtrace.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("cordtrace.db").display()
+            )
         })
     }
 
@@ -132,12 +135,17 @@ impl Settings {
         cordtrace_store::auth::AuthPolicy {
             lockout: cordtrace_domain::identity::LockoutPolicy {
                 max_failures: self.lockout_failures.max(1),
-                lock_for: chrono::Duration::minutes(self.lockout_minutes.max(1)),
+                lock_for: seconds(self.lockout_secs),
             },
-            idle_timeout: chrono::Duration::minutes(self.session_idle_minutes.max(1)),
-            absolute_lifetime: chrono::Duration::hours(self.session_lifetime_hours.max(1)),
+            idle_timeout: seconds(self.session_idle_secs),
+            absolute_lifetime: seconds(self.session_lifetime_secs),
         }
     }
+}
+
+/// A positive duration of whole seconds (zero is taken as one second).
+fn seconds(secs: u32) -> chrono::Duration {
+    chrono::Duration::seconds(i64::from(secs.max(1)))
 }
 
 /// Secrets stay out of logs, even at debug level.
@@ -154,12 +162,19 @@ impl fmt::Debug for Settings {
             .field("origin", &self.origin)
             .field("checkpoint_interval_secs", &self.checkpoint_interval_secs)
             .field("signing_key_file", &self.signing_key_path())
-            .field("signing_key", &self.signing_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "signing_key",
+                &self.signing_key.as_ref().map(|_| "<redacted>"),
+            )
             .finish_non_exhaustive()
     }
 }
 
 #[cfg(test)]
+#[expect(
+    clippy::result_large_err,
+    reason = "figment::Jail's closures return figment's own large error type"
+)]
 mod tests {
     use super::*;
 
@@ -193,7 +208,10 @@ mod tests {
     fn unknown_keys_in_the_file_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("cordtrace.toml", "lisen = \"127.0.0.1:1\"")?;
-            assert!(Settings::load(Some(Path::new("cordtrace.toml")), &FlagOverrides::default()).is_err());
+            assert!(
+                Settings::load(Some(Path::new("cordtrace.toml")), &FlagOverrides::default())
+                    .is_err()
+            );
             Ok(())
         });
     }
@@ -201,7 +219,10 @@ mod tests {
     #[test]
     fn default_database_is_sqlite_in_the_data_directory() {
         let settings = Settings::default();
-        assert_eq!(settings.database_url(), "sqlite://cordtrace-data/cordtrace.db?mode=rwc");
+        assert_eq!(
+            settings.database_url(),
+            "sqlite://cordtrace-data/cordtrace.db?mode=rwc"
+        );
         assert!(settings.uses_sqlite());
         assert!(!format!("{settings:?}").contains("PRIVATE"));
     }

@@ -4,7 +4,9 @@
 //! [`app::start`].
 
 pub mod app;
+mod checkpointer;
 pub mod cli;
 pub mod config;
 mod http;
+pub mod keys;
 pub mod telemetry;

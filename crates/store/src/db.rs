@@ -54,14 +54,17 @@ impl Database {
             .acquire_timeout(Duration::from_secs(30));
         match backend {
             Backend::Sqlite => {
-                options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|opts| {
-                    opts.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Full)
-                        .foreign_keys(true)
-                        // Other processes (the CLI beside a running server) wait their turn.
-                        .busy_timeout(Duration::from_secs(30))
-                });
+                options
+                    .max_connections(8)
+                    .min_connections(1)
+                    .map_sqlx_sqlite_opts(|opts| {
+                        opts.create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Full)
+                            .foreign_keys(true)
+                            // Other processes (the CLI beside a running server) wait their turn.
+                            .busy_timeout(Duration::from_secs(30))
+                    });
             }
             Backend::Postgres => {
                 options.max_connections(16).min_connections(1);
@@ -150,7 +153,13 @@ mod tests {
             redact_url("postgres://ct:secret@db:5432/cordtrace"),
             "postgres://ct:***@db:5432/cordtrace"
         );
-        assert_eq!(redact_url("postgres://ct@db/cordtrace"), "postgres://ct@db/cordtrace");
-        assert_eq!(redact_url("sqlite://./data/cordtrace.db"), "sqlite://./data/cordtrace.db");
+        assert_eq!(
+            redact_url("postgres://ct@db/cordtrace"),
+            "postgres://ct@db/cordtrace"
+        );
+        assert_eq!(
+            redact_url("sqlite://./data/cordtrace.db"),
+            "sqlite://./data/cordtrace.db"
+        );
     }
 }

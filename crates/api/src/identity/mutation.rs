@@ -96,24 +96,34 @@ impl IdentityMutation {
         let (api, viewer) = parts(ctx)?;
         let session = viewer.session()?;
         let actor = viewer.actor("Mutation.changePassword")?;
-        auth::change_password(&api.executor, actor, &session.user, current_password, new_password)
-            .await
-            .map_err(|error| match error {
-                PasswordChangeError::WrongPassword => {
-                    ApiError::validation("WRONG_PASSWORD", "the current password is wrong")
-                }
-                PasswordChangeError::Unchanged => ApiError::validation(
-                    "PASSWORD_UNCHANGED",
-                    "the new password must differ from the current one",
-                ),
-                PasswordChangeError::Policy(error) => policy_error(error),
-                PasswordChangeError::Command(error) => error.into(),
-            })?;
+        auth::change_password(
+            &api.executor,
+            actor,
+            &session.user,
+            current_password,
+            new_password,
+        )
+        .await
+        .map_err(|error| match error {
+            PasswordChangeError::WrongPassword => {
+                ApiError::validation("WRONG_PASSWORD", "the current password is wrong")
+            }
+            PasswordChangeError::Unchanged => ApiError::validation(
+                "PASSWORD_UNCHANGED",
+                "the new password must differ from the current one",
+            ),
+            PasswordChangeError::Policy(error) => policy_error(error),
+            PasswordChangeError::Command(error) => error.into(),
+        })?;
         Ok(true)
     }
 
     /// Creates a user who must change the temporary password at first login.
-    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> ApiResult<UserObject> {
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> ApiResult<UserObject> {
         let (api, viewer) = parts(ctx)?;
         let actor = viewer.actor("Mutation.createUser")?;
         let username = username(&input.username)?;
@@ -130,7 +140,9 @@ impl IdentityMutation {
             roles,
             must_change_password: true,
         };
-        api.executor.execute(actor, RegisterUser { new, password_hash }).await?;
+        api.executor
+            .execute(actor, RegisterUser { new, password_hash })
+            .await?;
         auth::find_user(&api.executor, user_id)
             .await?
             .map(UserObject::from)
@@ -145,7 +157,13 @@ impl IdentityMutation {
         roles: Vec<RoleValue>,
     ) -> ApiResult<UserObject> {
         let roles = roles_from(roles)?;
-        change_user(ctx, "Mutation.setUserRoles", user_id, AdminChange::Roles(roles)).await
+        change_user(
+            ctx,
+            "Mutation.setUserRoles",
+            user_id,
+            AdminChange::Roles(roles),
+        )
+        .await
     }
 
     /// Deactivates a user; users are never deleted.
@@ -155,12 +173,24 @@ impl IdentityMutation {
         user_id: Uuid,
         reason: String,
     ) -> ApiResult<UserObject> {
-        change_user(ctx, "Mutation.deactivateUser", user_id, AdminChange::Deactivate(reason)).await
+        change_user(
+            ctx,
+            "Mutation.deactivateUser",
+            user_id,
+            AdminChange::Deactivate(reason),
+        )
+        .await
     }
 
     /// Reactivates a user.
     async fn reactivate_user(&self, ctx: &Context<'_>, user_id: Uuid) -> ApiResult<UserObject> {
-        change_user(ctx, "Mutation.reactivateUser", user_id, AdminChange::Reactivate).await
+        change_user(
+            ctx,
+            "Mutation.reactivateUser",
+            user_id,
+            AdminChange::Reactivate,
+        )
+        .await
     }
 
     /// Sets a temporary password the user must change at next login.
@@ -176,8 +206,13 @@ impl IdentityMutation {
             .ok_or_else(|| ApiError::not_found(format!("user {user_id}")))?;
         let password = Password::new(temporary_password, &user.username).map_err(policy_error)?;
         let password_hash = auth::password::hash(password).await?;
-        change_user(ctx, "Mutation.resetPassword", user_id, AdminChange::ResetPassword(password_hash))
-            .await
+        change_user(
+            ctx,
+            "Mutation.resetPassword",
+            user_id,
+            AdminChange::ResetPassword(password_hash),
+        )
+        .await
     }
 
     /// Lifts a lockout.

@@ -40,21 +40,32 @@ impl IdentityQuery {
         first: Option<i32>,
     ) -> async_graphql::Result<Connection<String, UserObject, EmptyFields, EmptyFields>> {
         let (api, _) = parts(ctx)?;
-        let all = auth::list_users(&api.executor).await.map_err(ApiError::from)?;
-        query(after, None, first, None, |after: Option<String>, _: Option<String>, first, _| async move {
-            let first = first.unwrap_or(50).min(500);
-            let start = match &after {
-                Some(cursor) => all.iter().position(|u| u.username.as_str() > cursor.as_str()).unwrap_or(all.len()),
-                None => 0,
-            };
-            let page: Vec<_> = all.iter().skip(start).take(first).cloned().collect();
-            let mut connection = Connection::new(start > 0, start + page.len() < all.len());
-            connection.edges.extend(
-                page.into_iter()
-                    .map(|user| Edge::new(user.username.to_string(), UserObject::from(user))),
-            );
-            Ok::<_, async_graphql::Error>(connection)
-        })
+        let all = auth::list_users(&api.executor)
+            .await
+            .map_err(ApiError::from)?;
+        query(
+            after,
+            None,
+            first,
+            None,
+            |after: Option<String>, _: Option<String>, first, _| async move {
+                let first = first.unwrap_or(50).min(500);
+                let start = match &after {
+                    Some(cursor) => all
+                        .iter()
+                        .position(|u| u.username.as_str() > cursor.as_str())
+                        .unwrap_or(all.len()),
+                    None => 0,
+                };
+                let page: Vec<_> = all.iter().skip(start).take(first).cloned().collect();
+                let mut connection = Connection::new(start > 0, start + page.len() < all.len());
+                connection.edges.extend(
+                    page.into_iter()
+                        .map(|user| Edge::new(user.username.to_string(), UserObject::from(user))),
+                );
+                Ok::<_, async_graphql::Error>(connection)
+            },
+        )
         .await
     }
 

@@ -1,5 +1,6 @@
 //! The command line: every subcommand shares one configuration.
 
+mod ledger;
 mod users;
 
 use std::io::Write as _;
@@ -51,6 +52,11 @@ enum Command {
     },
     /// Prints the GraphQL schema (SDL).
     Schema,
+    /// Verifies, exports and signs the custody ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: ledger::LedgerCommand,
+    },
     /// Manages users.
     Users {
         #[command(subcommand)]
@@ -101,7 +107,11 @@ impl Command {
                     database.migrate().await?;
                 }
                 for migration in database.migration_status().await? {
-                    let state = if migration.applied { "applied" } else { "pending" };
+                    let state = if migration.applied {
+                        "applied"
+                    } else {
+                        "pending"
+                    };
                     say(format_args!("{state:8} {}", migration.name))?;
                 }
                 database.close().await?;
@@ -112,6 +122,7 @@ impl Command {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Users { command } => command.run(settings).await,
+            Command::Ledger { command } => command.run(settings).await,
         }
     }
 }

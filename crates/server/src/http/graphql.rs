@@ -85,7 +85,12 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// A response for a request that never reached GraphQL execution.
-fn http_error(status: StatusCode, media_type: MediaType, code: &str, message: &str) -> axum::response::Response {
+fn http_error(
+    status: StatusCode,
+    media_type: MediaType,
+    code: &str,
+    message: &str,
+) -> axum::response::Response {
     let body = serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code } }]
     });
@@ -185,7 +190,12 @@ async fn execute(
         Ok(body) => body,
         Err(error) => {
             tracing::error!(error = %error, "could not serialise a GraphQL response");
-            return http_error(StatusCode::INTERNAL_SERVER_ERROR, media_type, "INTERNAL", "internal error");
+            return http_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media_type,
+                "INTERNAL",
+                "internal error",
+            );
         }
     };
     let mut http_response = (status, body).into_response();
@@ -233,7 +243,12 @@ pub async fn post(
             );
         }
         Err(rejection) => {
-            return http_error(rejection.status(), media_type, "VALIDATION", &rejection.body_text());
+            return http_error(
+                rejection.status(),
+                media_type,
+                "VALIDATION",
+                &rejection.body_text(),
+            );
         }
     };
     let request: Request = match serde_json::from_slice(&body) {
@@ -268,7 +283,12 @@ pub async fn get(
         );
     };
     let Some(query) = params.get("query") else {
-        return http_error(StatusCode::BAD_REQUEST, media_type, "VALIDATION", "the `query` parameter is required");
+        return http_error(
+            StatusCode::BAD_REQUEST,
+            media_type,
+            "VALIDATION",
+            "the `query` parameter is required",
+        );
     };
     let mut request = Request::new(query.clone());
     if let Some(name) = params.get("operationName") {
@@ -276,7 +296,9 @@ pub async fn get(
     }
     if let Some(variables) = params.get("variables") {
         match serde_json::from_str(variables) {
-            Ok(variables) => request = request.variables(async_graphql::Variables::from_json(variables)),
+            Ok(variables) => {
+                request = request.variables(async_graphql::Variables::from_json(variables))
+            }
             Err(error) => {
                 return http_error(
                     StatusCode::BAD_REQUEST,
@@ -287,7 +309,9 @@ pub async fn get(
             }
         }
     }
-    if let Some((OperationType::Mutation | OperationType::Subscription, _)) = operation_label(&request) {
+    if let Some((OperationType::Mutation | OperationType::Subscription, _)) =
+        operation_label(&request)
+    {
         let mut response = http_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media_type,
@@ -315,10 +339,19 @@ mod tests {
     #[test]
     fn negotiation() {
         let cases = [
-            ("application/graphql-response+json", Some(MediaType::GraphqlResponseJson)),
+            (
+                "application/graphql-response+json",
+                Some(MediaType::GraphqlResponseJson),
+            ),
             ("application/json", Some(MediaType::Json)),
-            ("application/json, application/graphql-response+json", Some(MediaType::GraphqlResponseJson)),
-            ("application/graphql-response+json;q=0.5, application/json", Some(MediaType::Json)),
+            (
+                "application/json, application/graphql-response+json",
+                Some(MediaType::GraphqlResponseJson),
+            ),
+            (
+                "application/graphql-response+json;q=0.5, application/json",
+                Some(MediaType::Json),
+            ),
             ("*/*", Some(MediaType::Json)),
             ("text/html", None),
             ("application/json;q=0", None),

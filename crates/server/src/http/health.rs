@@ -29,7 +29,10 @@ pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
         Err(error) => tracing::warn!(error = %error, "metrics: could not read the ledger size"),
     }
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         state.metrics.render(),
     )
 }

@@ -8,12 +8,12 @@ pub mod password;
 mod session;
 pub mod token;
 
+use cordtrace_domain::Actor;
 use cordtrace_domain::identity::commands::PasswordCheck;
 use cordtrace_domain::identity::events::AuthContext;
 use cordtrace_domain::identity::{LockoutPolicy, Password, User, Username};
 use cordtrace_domain::ids::{SessionId, UserId};
 use cordtrace_domain::signature::{Meaning, Signature};
-use cordtrace_domain::Actor;
 use sea_orm::EntityTrait;
 
 pub use session::{Session, session_for_token};
@@ -83,7 +83,9 @@ pub async fn login(
     let Some(user) = user else {
         // Spend the same time as a real check before refusing.
         password::verify(None, password).await;
-        executor.execute(Actor::System, RecordUnknownUserLogin).await?;
+        executor
+            .execute(Actor::System, RecordUnknownUserLogin)
+            .await?;
         return Ok(None);
     };
     let matched = password::verify(stored_hash(db, user.id).await?, password).await;
@@ -91,7 +93,11 @@ pub async fn login(
     let session_id = SessionId::from_uuid(uuid::Uuid::now_v7());
     let command = RecordAuthentication {
         user_id: user.id,
-        check: if matched { PasswordCheck::Matched } else { PasswordCheck::Mismatched },
+        check: if matched {
+            PasswordCheck::Matched
+        } else {
+            PasswordCheck::Mismatched
+        },
         context: AuthContext::Login,
         session: Some(NewSession {
             session_id,
@@ -161,7 +167,11 @@ pub async fn sign(
     let matched = password::verify(stored_hash(db, signer.id).await?, password).await;
     let command = RecordAuthentication {
         user_id: signer.id,
-        check: if matched { PasswordCheck::Matched } else { PasswordCheck::Mismatched },
+        check: if matched {
+            PasswordCheck::Matched
+        } else {
+            PasswordCheck::Mismatched
+        },
         context: AuthContext::Signature,
         session: None,
         policy: policy.lockout,
@@ -244,4 +254,3 @@ pub async fn list_users(executor: &Executor) -> Result<Vec<User>, QueryError> {
     all.sort_by(|a, b| a.username.cmp(&b.username));
     Ok(all)
 }
-

@@ -11,8 +11,7 @@ use crate::error::CommandError;
 
 /// A fixed hash verified against when the username is unknown, so that the time a failed login
 /// takes does not reveal whether the account exists.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3d0P0gYV1Ik9Uv7mWX0yOTeNqV1OwU4h1xOi4t7wH2E";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3d0P0gYV1Ik9Uv7mWX0yOTeNqV1OwU4h1xOi4t7wH2E";
 
 fn hasher() -> Argon2<'static> {
     // OWASP's recommended argon2id parameters (19 MiB, 2 passes, 1 lane), the crate's default.
@@ -38,7 +37,11 @@ pub async fn verify(stored: Option<String>, candidate: String) -> bool {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let matched = PasswordHash::new(&stored)
-            .map(|parsed| hasher().verify_password(candidate.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                hasher()
+                    .verify_password(candidate.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         known && matched
     })

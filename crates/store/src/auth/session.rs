@@ -1,8 +1,8 @@
 //! Looking up and keeping alive sessions.
 
+use cordtrace_domain::Timestamp;
 use cordtrace_domain::identity::User;
 use cordtrace_domain::ids::SessionId;
-use cordtrace_domain::Timestamp;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
 use super::AuthPolicy;
@@ -79,7 +79,9 @@ fn touch(executor: &Executor, session_id: uuid::Uuid, now: Timestamp) {
                     last_seen_at: Set(now.as_datetime()),
                     ..Default::default()
                 };
-                user_session::Entity::update(row).exec(database.connection()).await
+                user_session::Entity::update(row)
+                    .exec(database.connection())
+                    .await
             })
             .await;
         match result {

@@ -2,16 +2,19 @@
 
 use cordtrace_domain::identity::commands::{self, NewUser, PasswordCheck};
 use cordtrace_domain::identity::events::AuthContext;
+use cordtrace_domain::identity::events::UnknownUserLoginFailed;
 use cordtrace_domain::identity::{LockoutPolicy, User};
 use cordtrace_domain::ids::{SessionId, UserId};
 use cordtrace_domain::{Event, Refusal, Roles, State};
-use cordtrace_domain::identity::events::UnknownUserLoginFailed;
 
 use crate::error::CommandError;
 use crate::executor::{Command, CommandContext, Decision, SideWrite};
 use crate::projection::users;
 
-async fn load_user(context: &CommandContext<'_>, user_id: UserId) -> Result<(State, User), CommandError> {
+async fn load_user(
+    context: &CommandContext<'_>,
+    user_id: UserId,
+) -> Result<(State, User), CommandError> {
     let user = users::find(context.txn, user_id)
         .await?
         .ok_or_else(|| Refusal::from(commands::IdentityError::UnknownUser(user_id)))?;
@@ -39,10 +42,12 @@ impl Command for RegisterUser {
         }
         let user_id = self.new.user_id;
         let events = commands::register(&state, &context.actor, self.new).map_err(Refusal::from)?;
-        Ok(Decision::new(state, events, user_id).with_side_write(SideWrite::Credential {
-            user_id,
-            password_hash: self.password_hash,
-        }))
+        Ok(
+            Decision::new(state, events, user_id).with_side_write(SideWrite::Credential {
+                user_id,
+                password_hash: self.password_hash,
+            }),
+        )
     }
 }
 
@@ -115,10 +120,12 @@ impl Command for ChangeOwnPassword {
         let (state, _) = load_user(context, self.user_id).await?;
         let events = commands::change_password(&state, &context.actor, self.user_id, context.now)
             .map_err(Refusal::from)?;
-        Ok(Decision::new(state, events, ()).with_side_write(SideWrite::Credential {
-            user_id: self.user_id,
-            password_hash: self.password_hash,
-        }))
+        Ok(
+            Decision::new(state, events, ()).with_side_write(SideWrite::Credential {
+                user_id: self.user_id,
+                password_hash: self.password_hash,
+            }),
+        )
     }
 }
 
@@ -179,11 +186,14 @@ impl Command for RecordAuthentication {
         );
         let mut after = state.clone();
         for event in &authentication.events {
-            event.apply(&mut after, &cordtrace_domain::EventMeta {
-                seq: 0,
-                recorded_at: context.now,
-                actor: context.actor,
-            })?;
+            event.apply(
+                &mut after,
+                &cordtrace_domain::EventMeta {
+                    seq: 0,
+                    recorded_at: context.now,
+                    actor: context.actor,
+                },
+            )?;
         }
         let user_after = after.users.get(&self.user_id).cloned().unwrap_or(user);
         let outcome = AuthenticationOutcome {
@@ -230,9 +240,11 @@ impl Command for Logout {
 
     async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
         let (state, _) = load_user(context, self.user_id).await?;
-        Ok(Decision::new(state, commands::logout(self.user_id, self.session_id), ())
-            .with_side_write(SideWrite::SessionEnded {
-                session_id: self.session_id,
-            }))
+        Ok(
+            Decision::new(state, commands::logout(self.user_id, self.session_id), ())
+                .with_side_write(SideWrite::SessionEnded {
+                    session_id: self.session_id,
+                }),
+        )
     }
 }

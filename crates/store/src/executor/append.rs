@@ -136,7 +136,10 @@ async fn subject_head(
         .transpose()
 }
 
-async fn insert_entry(txn: &DatabaseTransaction, entry: &ledger::Entry) -> Result<(), CommandError> {
+async fn insert_entry(
+    txn: &DatabaseTransaction,
+    entry: &ledger::Entry,
+) -> Result<(), CommandError> {
     let body = entry.body();
     let (actor_kind, actor_user_id, actor_role) = match &body.actor {
         ledger::Actor::System => ("system", None, None),

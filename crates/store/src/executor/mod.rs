@@ -20,7 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 pub use append::CommittedEntry;
-pub(crate) use append::{EntryDraft, append_entries};
+pub(crate) use append::{EntryDraft, append_entries, chain_head, ledger_time};
 pub use command::{Command, CommandContext, Decision, SideWrite};
 
 use crate::db::{Backend, Database};
@@ -112,7 +112,10 @@ impl Executor {
                 let _ = reply.send(work(database).await);
             })
         });
-        self.jobs.send(job).await.map_err(|_| CommandError::Unavailable)?;
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| CommandError::Unavailable)?;
         answer.await.map_err(|_| CommandError::Unavailable)
     }
 }
@@ -135,7 +138,10 @@ pub(crate) async fn begin_write(database: &Database) -> Result<DatabaseTransacti
             .await?),
         Backend::Postgres => {
             let txn = connection
-                .begin_with_config(Some(IsolationLevel::ReadCommitted), Some(AccessMode::ReadWrite))
+                .begin_with_config(
+                    Some(IsolationLevel::ReadCommitted),
+                    Some(AccessMode::ReadWrite),
+                )
                 .await?;
             txn.execute_raw(Statement::from_sql_and_values(
                 sea_orm::DbBackend::Postgres,
@@ -178,7 +184,11 @@ async fn run_command<C: Command>(
         .map(|(event_idx, event)| EntryDraft {
             event,
             // A command's signature belongs to its first event, the act it signs.
-            signature: if event_idx == 0 { signature.as_ref() } else { None },
+            signature: if event_idx == 0 {
+                signature.as_ref()
+            } else {
+                None
+            },
         })
         .collect::<Vec<_>>();
     let entries = append_entries(&txn, actor, context.now, &drafts).await?;
@@ -203,6 +213,8 @@ async fn run_command<C: Command>(
 
 impl std::fmt::Debug for Executor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Executor").field("backend", &self.database.backend()).finish()
+        f.debug_struct("Executor")
+            .field("backend", &self.database.backend())
+            .finish()
     }
 }

@@ -1,5 +1,13 @@
 //! Reading the ledger: entries, sub-chains, checkpoints, proofs, export and verification.
 
+pub mod checkpoints;
+pub mod export;
+mod merkle;
+pub mod proofs;
+pub mod read;
+mod rows;
+pub mod verify;
+
 use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 
 use crate::db::Database;
@@ -15,5 +23,7 @@ pub async fn size(database: &Database) -> Result<u64, QueryError> {
         .into_tuple::<i64>()
         .one(database.connection())
         .await?;
-    last.map_or(Ok(0), |seq| u64::try_from(seq).map_err(|e| corrupt("ledger seq", e)))
+    last.map_or(Ok(0), |seq| {
+        u64::try_from(seq).map_err(|e| corrupt("ledger seq", e))
+    })
 }

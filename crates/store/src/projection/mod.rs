@@ -22,7 +22,10 @@ pub(crate) async fn save(
     for subject in touched {
         match subject.kind {
             SubjectKind::User => {
-                let id = subject.id.parse().map_err(|error| corrupt("user id", error))?;
+                let id = subject
+                    .id
+                    .parse()
+                    .map_err(|error| corrupt("user id", error))?;
                 let user = state.users.get(&id).ok_or_else(|| {
                     CommandError::Corrupt(format!("event touched user {id} absent from state"))
                 })?;
@@ -78,15 +81,20 @@ where
                 return Some(StateMismatch {
                     table,
                     row: key.to_string(),
-                    detail: format!("row differs from replay: expected {expected:?}, found {found:?}"),
+                    detail: format!(
+                        "row differs from replay: expected {expected:?}, found {found:?}"
+                    ),
                 });
             }
             Some(_) => {}
         }
     }
-    stored.keys().find(|key| !replayed.contains_key(key)).map(|key| StateMismatch {
-        table,
-        row: key.to_string(),
-        detail: "row has no ledger entry".to_owned(),
-    })
+    stored
+        .keys()
+        .find(|key| !replayed.contains_key(key))
+        .map(|key| StateMismatch {
+            table,
+            row: key.to_string(),
+            detail: "row has no ledger entry".to_owned(),
+        })
 }

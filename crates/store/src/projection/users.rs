@@ -59,7 +59,10 @@ pub(crate) fn from_row(row: app_user::Model) -> Result<User, QueryError> {
 }
 
 /// The user with `id`.
-pub(crate) async fn find(db: &impl ConnectionTrait, id: UserId) -> Result<Option<User>, QueryError> {
+pub(crate) async fn find(
+    db: &impl ConnectionTrait,
+    id: UserId,
+) -> Result<Option<User>, QueryError> {
     app_user::Entity::find_by_id(id.as_uuid())
         .one(db)
         .await?

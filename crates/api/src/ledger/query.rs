@@ -1,0 +1,183 @@
+//! Ledger queries.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Object};
+use cordtrace_domain::subject::SubjectKind;
+use cordtrace_ledger::CheckpointVerifier;
+use cordtrace_store::ledger::{checkpoints, proofs, read, verify};
+
+use super::types::{
+    CheckpointObject, ConsistencyProofObject, InclusionProofObject, LedgerEntry, VerificationResult,
+};
+use crate::context::parts;
+use crate::error::{ApiError, ApiResult};
+
+/// Largest page of entries.
+const MAX_PAGE: u64 = 500;
+/// Page size when `first` is not given.
+const DEFAULT_PAGE: u64 = 100;
+
+type EntryConnection = Connection<String, LedgerEntry, EmptyFields, EmptyFields>;
+
+fn page_bounds(after: Option<String>, first: Option<i32>) -> ApiResult<(u64, u64)> {
+    let after = match after {
+        Some(cursor) => cursor.parse::<u64>().map_err(|_| {
+            ApiError::validation("BAD_CURSOR", format!("`{cursor}` is not a cursor"))
+        })?,
+        None => 0,
+    };
+    let first = match first {
+        Some(first) if first < 0 => {
+            return Err(ApiError::validation(
+                "BAD_PAGE_SIZE",
+                "`first` must not be negative",
+            ));
+        }
+        Some(first) => u64::try_from(first).unwrap_or(0).min(MAX_PAGE),
+        None => DEFAULT_PAGE,
+    };
+    Ok((after, first))
+}
+
+/// Fetches one more than asked to learn whether another page follows.
+fn connection(
+    after: u64,
+    first: u64,
+    mut entries: Vec<cordtrace_ledger::Entry>,
+) -> EntryConnection {
+    let has_next = entries.len() as u64 > first;
+    entries.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    let mut connection = Connection::new(after > 0, has_next);
+    connection.edges.extend(
+        entries
+            .into_iter()
+            .map(|entry| Edge::new(entry.seq().to_string(), LedgerEntry::from(entry))),
+    );
+    connection
+}
+
+/// Ledger queries.
+#[derive(Default)]
+pub struct LedgerQuery;
+
+#[Object]
+impl LedgerQuery {
+    /// Entries in seq order. The cursor is the seq of the last entry seen.
+    async fn ledger_entries(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<EntryConnection> {
+        let (api, _) = parts(ctx)?;
+        let (after, first) = page_bounds(after, first)?;
+        let entries = read::entries_after(api.executor.database(), after, first + 1).await?;
+        Ok(connection(after, first, entries))
+    }
+
+    /// One entry.
+    async fn ledger_entry(&self, ctx: &Context<'_>, seq: u64) -> ApiResult<LedgerEntry> {
+        let (api, _) = parts(ctx)?;
+        read::entry(api.executor.database(), seq)
+            .await?
+            .map(LedgerEntry::from)
+            .ok_or_else(|| ApiError::not_found(format!("ledger entry {seq}")))
+    }
+
+    /// One subject's chain of custody: its entries in order, each linked to the previous by
+    /// `prevSeq`. `kind` is a subject kind such as `user`.
+    async fn chain_of_custody(
+        &self,
+        ctx: &Context<'_>,
+        kind: String,
+        id: String,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<EntryConnection> {
+        let (api, _) = parts(ctx)?;
+        let kind = SubjectKind::parse(&kind).ok_or_else(|| {
+            ApiError::validation(
+                "UNKNOWN_SUBJECT_KIND",
+                format!("`{kind}` is not a subject kind"),
+            )
+        })?;
+        let (after, first) = page_bounds(after, first)?;
+        let entries = read::subject_chain(
+            api.executor.database(),
+            kind.as_str(),
+            &id,
+            after,
+            first + 1,
+        )
+        .await?;
+        Ok(connection(after, first, entries))
+    }
+
+    /// The latest signed checkpoint.
+    async fn latest_checkpoint(&self, ctx: &Context<'_>) -> ApiResult<Option<CheckpointObject>> {
+        let (api, _) = parts(ctx)?;
+        Ok(checkpoints::latest(&api.executor)
+            .await?
+            .map(CheckpointObject::from))
+    }
+
+    /// The C2SP verifier key that checks this installation's checkpoints.
+    async fn ledger_public_key(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let (api, _) = parts(ctx)?;
+        Ok(api.signer.verifier_key())
+    }
+
+    /// Proves entry `seq` is in the tree of `treeSize` entries (default: the latest checkpoint).
+    async fn inclusion_proof(
+        &self,
+        ctx: &Context<'_>,
+        seq: u64,
+        tree_size: Option<u64>,
+    ) -> ApiResult<InclusionProofObject> {
+        let (api, _) = parts(ctx)?;
+        proofs::inclusion(api.executor.database(), seq, tree_size)
+            .await
+            .map(InclusionProofObject::from)
+            .map_err(proof_error)
+    }
+
+    /// Proves the tree of `fromSize` entries is a prefix of the tree of `toSize` (default: the
+    /// latest checkpoint).
+    async fn consistency_proof(
+        &self,
+        ctx: &Context<'_>,
+        from_size: u64,
+        to_size: Option<u64>,
+    ) -> ApiResult<ConsistencyProofObject> {
+        let (api, _) = parts(ctx)?;
+        proofs::consistency(api.executor.database(), from_size, to_size)
+            .await
+            .map(ConsistencyProofObject::from)
+            .map_err(proof_error)
+    }
+
+    /// Verifies the whole ledger now: hashes, links, sub-chains, checkpoints, and a replay
+    /// compared with the current state.
+    async fn verify_ledger(&self, ctx: &Context<'_>) -> ApiResult<VerificationResult> {
+        let (api, _) = parts(ctx)?;
+        let started = std::time::Instant::now();
+        let verifier = CheckpointVerifier::new(&api.signer.verifier_key())
+            .map_err(|error| ApiError::internal(&error))?;
+        match verify::verify(api.executor.database(), &verifier).await {
+            Ok(report) => Ok(VerificationResult::passed(report)),
+            Err(verify::VerifyError::Fault(fault)) => {
+                Ok(VerificationResult::failed(fault, started.elapsed()))
+            }
+            Err(verify::VerifyError::Query(error)) => Err(error.into()),
+        }
+    }
+}
+
+fn proof_error(error: proofs::ProofRequestError) -> ApiError {
+    match error {
+        proofs::ProofRequestError::OutOfRange(message) => {
+            ApiError::validation("OUT_OF_RANGE", message)
+        }
+        proofs::ProofRequestError::Query(error) => error.into(),
+    }
+}
