@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::identity::events::*;
+use crate::manufacturing::events::*;
 use crate::state::{ApplyError, State};
 use crate::subject::Subject;
 use crate::time::Timestamp;
@@ -86,6 +87,54 @@ events! {
     "user.unlocked" => UserUnlocked(UserUnlocked),
     /// A user signed out.
     "user.logged_out" => LoggedOut(LoggedOut),
+    /// A donor was registered.
+    "donor.registered" => DonorRegistered(DonorRegistered),
+    /// A donor's consent was recorded.
+    "donor.consent_recorded" => ConsentRecorded(ConsentRecorded),
+    /// A donor withdrew consent.
+    "donor.consent_withdrawn" => ConsentWithdrawn(ConsentWithdrawn),
+    /// A screening result was recorded.
+    "donor.screening_recorded" => ScreeningRecorded(ScreeningRecorded),
+    /// QA determined eligibility (signed).
+    "donor.eligibility_determined" => EligibilityDetermined(EligibilityDetermined),
+    /// An ELIGIBLE determination no longer stands.
+    "donor.eligibility_revoked" => EligibilityRevoked(EligibilityRevoked),
+    /// A cord donation was registered.
+    "donation.registered" => DonationRegistered(DonationRegistered),
+    /// A donation arrived at the lab.
+    "donation.received" => DonationReceived(DonationReceived),
+    /// A material lot was registered.
+    "material_lot.registered" => MaterialLotRegistered(MaterialLotRegistered),
+    /// A material lot's QC status changed.
+    "material_lot.qc_changed" => MaterialQcChanged(MaterialQcChanged),
+    /// Equipment was registered.
+    "equipment.registered" => EquipmentRegistered(EquipmentRegistered),
+    /// Equipment was calibrated.
+    "equipment.calibrated" => EquipmentCalibrated(EquipmentCalibrated),
+    /// A product description code was defined.
+    "product.defined" => ProductDefined(ProductDefined),
+    /// A processing step was recorded.
+    "step.recorded" => StepRecorded(StepRecorded),
+    /// An open step was completed.
+    "step.completed" => StepCompleted(StepCompleted),
+    /// A lot changed status.
+    "lot.status_changed" => LotStatusChanged(LotStatusChanged),
+    /// A deviation was opened.
+    "deviation.opened" => DeviationOpened(DeviationOpened),
+    /// A deviation was assessed.
+    "deviation.assessed" => DeviationAssessed(DeviationAssessed),
+    /// A deviation was closed (signed).
+    "deviation.closed" => DeviationClosed(DeviationClosed),
+    /// Units were filled from a lot.
+    "lot.units_filled" => UnitsFilled(UnitsFilled),
+    /// A unit moved to a storage location.
+    "unit.stored" => UnitStored(UnitStored),
+    /// A unit was dispatched.
+    "unit.dispatched" => UnitDispatched(UnitDispatched),
+    /// A unit was received.
+    "unit.received" => UnitReceived(UnitReceived),
+    /// A unit changed status.
+    "unit.status_changed" => UnitStatusChanged(UnitStatusChanged),
 }
 
 impl Event {

@@ -64,3 +64,44 @@ uuid_id!(
     /// A login session.
     SessionId
 );
+
+uuid_id!(
+    /// A donor (the birth mother), known in the ledger only by this id and an opaque key.
+    DonorId
+);
+uuid_id!(
+    /// A screening test result of a donor.
+    ScreeningTestId
+);
+uuid_id!(
+    /// A cord donation, identified to people by its DIN.
+    DonationId
+);
+uuid_id!(
+    /// A lot of a material (medium, platelet lysate, trypsin, DMSO...).
+    MaterialLotId
+);
+uuid_id!(
+    /// A piece of equipment.
+    EquipmentId
+);
+uuid_id!(
+    /// A manufacturing lot.
+    LotId
+);
+uuid_id!(
+    /// A processing step.
+    StepId
+);
+uuid_id!(
+    /// A deviation.
+    DeviationId
+);
+uuid_id!(
+    /// A unit (bag or vial) of drug product.
+    UnitId
+);
+uuid_id!(
+    /// A custody hand-off of a unit (a dispatch and its receipt).
+    HandoffId
+);

@@ -9,12 +9,14 @@ pub mod event;
 pub mod identity;
 pub mod ids;
 pub mod isbt128;
+pub mod manufacturing;
 pub mod refusal;
 pub mod role;
 pub mod signature;
 pub mod state;
 pub mod subject;
 pub mod time;
+pub mod values;
 
 pub use actor::Actor;
 pub use event::{Event, EventMeta};

@@ -3,13 +3,37 @@
 use std::collections::BTreeMap;
 
 use crate::identity::User;
-use crate::ids::UserId;
+use crate::ids::{
+    DeviationId, DonationId, DonorId, EquipmentId, LotId, MaterialLotId, StepId, UnitId, UserId,
+};
+use crate::manufacturing::{
+    Deviation, Donation, Donor, Equipment, Lot, MaterialLot, ProcessingStep, ProductDefinition,
+    Unit,
+};
 
 /// Every aggregate, keyed by id. The store loads the part a command needs; replay builds it whole.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct State {
     /// Staff users.
     pub users: BTreeMap<UserId, User>,
+    /// Donors (no personal data).
+    pub donors: BTreeMap<DonorId, Donor>,
+    /// Cord donations.
+    pub donations: BTreeMap<DonationId, Donation>,
+    /// Material lots.
+    pub material_lots: BTreeMap<MaterialLotId, MaterialLot>,
+    /// Equipment.
+    pub equipment: BTreeMap<EquipmentId, Equipment>,
+    /// Product description codes the installation defined, by code.
+    pub products: BTreeMap<String, ProductDefinition>,
+    /// Manufacturing lots.
+    pub lots: BTreeMap<LotId, Lot>,
+    /// Processing steps.
+    pub steps: BTreeMap<StepId, ProcessingStep>,
+    /// Deviations.
+    pub deviations: BTreeMap<DeviationId, Deviation>,
+    /// Units.
+    pub units: BTreeMap<UnitId, Unit>,
 }
 
 /// An event that cannot apply to the state: the ledger contradicts itself.

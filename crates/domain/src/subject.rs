@@ -10,6 +10,24 @@ use serde::{Deserialize, Serialize};
 pub enum SubjectKind {
     /// A staff user.
     User,
+    /// A donor.
+    Donor,
+    /// A cord donation.
+    Donation,
+    /// A material lot.
+    MaterialLot,
+    /// A piece of equipment.
+    Equipment,
+    /// A product description code of the installation.
+    Product,
+    /// A manufacturing lot.
+    Lot,
+    /// A processing step.
+    Step,
+    /// A deviation.
+    Deviation,
+    /// A unit.
+    Unit,
 }
 
 impl SubjectKind {
@@ -17,11 +35,31 @@ impl SubjectKind {
     pub const fn as_str(&self) -> &'static str {
         match self {
             SubjectKind::User => "user",
+            SubjectKind::Donor => "donor",
+            SubjectKind::Donation => "donation",
+            SubjectKind::MaterialLot => "material_lot",
+            SubjectKind::Equipment => "equipment",
+            SubjectKind::Product => "product",
+            SubjectKind::Lot => "lot",
+            SubjectKind::Step => "step",
+            SubjectKind::Deviation => "deviation",
+            SubjectKind::Unit => "unit",
         }
     }
 
     /// Every kind, in a fixed order.
-    pub const ALL: [SubjectKind; 1] = [SubjectKind::User];
+    pub const ALL: [SubjectKind; 10] = [
+        SubjectKind::User,
+        SubjectKind::Donor,
+        SubjectKind::Donation,
+        SubjectKind::MaterialLot,
+        SubjectKind::Equipment,
+        SubjectKind::Product,
+        SubjectKind::Lot,
+        SubjectKind::Step,
+        SubjectKind::Deviation,
+        SubjectKind::Unit,
+    ];
 
     /// Parses [`SubjectKind::as_str`].
     pub fn parse(name: &str) -> Option<Self> {

@@ -1,0 +1,263 @@
+//! Donors: registration, consent, screening, eligibility.
+
+use chrono::NaiveDate;
+
+use crate::actor::Actor;
+use crate::event::Event;
+use crate::ids::{DonorId, ScreeningTestId};
+use crate::manufacturing::donor::{
+    Consent, DonorKey, EligibilityStatus, ScreeningPolicy, ScreeningResult, ScreeningTest,
+    Withdrawal,
+};
+use crate::manufacturing::events::{
+    ConsentRecorded, ConsentWithdrawn, DonorRegistered, EligibilityDetermined, EligibilityRevoked,
+    ScreeningRecorded,
+};
+use crate::manufacturing::{Donor, ManufacturingError};
+use crate::refusal::{Reason, Refusal, RefusalKind};
+use crate::role::Role;
+use crate::state::State;
+use crate::values::{Label, Narrative};
+
+use super::{acting_user, unknown};
+
+const STAFF: &[Role] = &[Role::Technician, Role::Qa];
+
+fn donor(state: &State, donor_id: DonorId) -> Result<&Donor, ManufacturingError> {
+    state
+        .donors
+        .get(&donor_id)
+        .ok_or_else(|| unknown("donor", donor_id))
+}
+
+/// Registers a donor under an opaque key; the store writes the personal data apart.
+pub fn register(
+    actor: &Actor,
+    donor_id: DonorId,
+    key: DonorKey,
+) -> Result<Vec<Event>, ManufacturingError> {
+    acting_user(actor, STAFF, "technician or qa")?;
+    Ok(vec![Event::DonorRegistered(DonorRegistered {
+        donor_id,
+        key,
+    })])
+}
+
+/// Records the consent.
+pub fn record_consent(
+    state: &State,
+    actor: &Actor,
+    donor_id: DonorId,
+    consent: Consent,
+) -> Result<Vec<Event>, ManufacturingError> {
+    acting_user(actor, STAFF, "technician or qa")?;
+    let donor = donor(state, donor_id)?;
+    if donor.consent_withdrawn() {
+        return Err(ManufacturingError::ConsentWithdrawn(
+            donor.key.as_str().to_owned(),
+        ));
+    }
+    Ok(vec![Event::ConsentRecorded(ConsentRecorded {
+        donor_id,
+        consent: Consent {
+            withdrawal: None,
+            ..consent
+        },
+    })])
+}
+
+/// Records a withdrawal of consent, which blocks any further use of the donor's material.
+pub fn withdraw_consent(
+    state: &State,
+    actor: &Actor,
+    donor_id: DonorId,
+    withdrawn_on: NaiveDate,
+    reason: Narrative,
+) -> Result<Vec<Event>, ManufacturingError> {
+    acting_user(actor, STAFF, "technician or qa")?;
+    let donor = donor(state, donor_id)?;
+    let key = donor.key.as_str().to_owned();
+    match &donor.consent {
+        None => Err(ManufacturingError::NoConsent(key)),
+        Some(consent) if consent.withdrawal.is_some() => {
+            Err(ManufacturingError::AlreadyWithdrawn(key))
+        }
+        Some(_) => Ok(vec![Event::ConsentWithdrawn(ConsentWithdrawn {
+            donor_id,
+            withdrawal: Withdrawal {
+                withdrawn_on,
+                reason,
+            },
+        })]),
+    }
+}
+
+/// The days between a specimen and the nearest recovery of the donor's cords, if any cord is
+/// registered.
+fn recovery_dates(state: &State, donor_id: DonorId) -> Vec<NaiveDate> {
+    state
+        .donations
+        .values()
+        .filter(|donation| donation.donor_id == donor_id)
+        .map(|donation| donation.collected_at.local().date_naive())
+        .collect()
+}
+
+fn within_window(specimen: NaiveDate, recovery: NaiveDate, days: i64) -> bool {
+    (specimen - recovery).num_days().abs() <= days
+}
+
+/// Records a screening result. The state must hold the donor's donations, whose recovery dates
+/// bound the specimen date.
+pub fn record_screening(
+    state: &State,
+    actor: &Actor,
+    donor_id: DonorId,
+    test: ScreeningTest,
+    policy: &ScreeningPolicy,
+) -> Result<Vec<Event>, ManufacturingError> {
+    acting_user(actor, STAFF, "technician or qa")?;
+    let donor = donor(state, donor_id)?;
+    let rule = policy
+        .rule(test.marker.as_str())
+        .ok_or_else(|| ManufacturingError::UnknownMarker(test.marker.as_str().to_owned()))?;
+    for recovery in recovery_dates(state, donor_id) {
+        if !within_window(test.specimen_date, recovery, policy.window_days) {
+            return Err(ManufacturingError::SpecimenOutsideWindow {
+                specimen: test.specimen_date.to_string(),
+                recovery: recovery.to_string(),
+                days: policy.window_days,
+            });
+        }
+    }
+    let mut events = Vec::new();
+    if rule.exclusionary && test.result != ScreeningResult::NonReactive && donor.is_eligible() {
+        events.push(Event::EligibilityRevoked(EligibilityRevoked {
+            donor_id,
+            reason: Label::parse(
+                &format!("{} result for {}", result_name(test.result), rule.name),
+                "reason",
+            )?,
+        }));
+    }
+    events.insert(
+        0,
+        Event::ScreeningRecorded(ScreeningRecorded { donor_id, test }),
+    );
+    Ok(events)
+}
+
+fn result_name(result: ScreeningResult) -> &'static str {
+    match result {
+        ScreeningResult::Reactive => "REACTIVE",
+        ScreeningResult::NonReactive => "NON_REACTIVE",
+        ScreeningResult::Indeterminate => "INDETERMINATE",
+    }
+}
+
+/// A new screening test's id and fields.
+pub fn screening_test(
+    id: ScreeningTestId,
+    marker: Label,
+    method: Label,
+    result: ScreeningResult,
+    specimen_date: NaiveDate,
+) -> ScreeningTest {
+    ScreeningTest {
+        id,
+        marker,
+        method,
+        result,
+        specimen_date,
+    }
+}
+
+/// QA determines eligibility (the caller binds the signature). ELIGIBLE is refused with every
+/// unmet condition listed: consent for therapy that stands, a recovered cord, and for every
+/// configured marker a result from a specimen within the window of every recovery, NON_REACTIVE
+/// where the marker excludes. The state must hold the donor's donations.
+pub fn determine_eligibility(
+    state: &State,
+    actor: &Actor,
+    donor_id: DonorId,
+    status: EligibilityStatus,
+    reasons: Vec<Label>,
+    policy: &ScreeningPolicy,
+) -> Result<Vec<Event>, Refusal> {
+    acting_user(actor, &[Role::Qa], "qa")?;
+    let donor = donor(state, donor_id)?;
+    if status == EligibilityStatus::Ineligible {
+        if reasons.is_empty() {
+            return Err(Refusal::new(
+                RefusalKind::Validation,
+                "REASON_REQUIRED",
+                "an INELIGIBLE determination needs at least one reason",
+            ));
+        }
+        return Ok(vec![Event::EligibilityDetermined(EligibilityDetermined {
+            donor_id,
+            status,
+            reasons,
+        })]);
+    }
+    let mut unmet = Vec::new();
+    let mut push = |code: &'static str, message: String| unmet.push(Reason { code, message });
+    match &donor.consent {
+        None => push("NO_CONSENT", "no consent on record".to_owned()),
+        Some(consent) if consent.withdrawal.is_some() => {
+            push("CONSENT_WITHDRAWN", "consent was withdrawn".to_owned());
+        }
+        Some(consent) if !consent.therapy => {
+            push("CONSENT_SCOPE", "consent does not cover therapy".to_owned());
+        }
+        Some(_) => {}
+    }
+    let recoveries = recovery_dates(state, donor_id);
+    if recoveries.is_empty() {
+        push(
+            "NO_DONATION",
+            "no cord donation is registered for the donor".to_owned(),
+        );
+    }
+    for rule in &policy.markers {
+        let in_window: Vec<&ScreeningTest> = donor
+            .screening
+            .iter()
+            .filter(|test| test.marker.as_str() == rule.name)
+            .filter(|test| {
+                recoveries.iter().all(|recovery| {
+                    within_window(test.specimen_date, *recovery, policy.window_days)
+                })
+            })
+            .collect();
+        if in_window.is_empty() {
+            push(
+                "SCREENING_MISSING",
+                format!(
+                    "no {} result from a specimen within {} days of recovery",
+                    rule.name, policy.window_days
+                ),
+            );
+        } else if rule.exclusionary
+            && in_window
+                .iter()
+                .any(|test| test.result != ScreeningResult::NonReactive)
+        {
+            push(
+                "SCREENING_REACTIVE",
+                format!("{} is not NON_REACTIVE", rule.name),
+            );
+        }
+    }
+    if !unmet.is_empty() {
+        return Err(Refusal {
+            kind: RefusalKind::Conflict,
+            reasons: unmet,
+        });
+    }
+    Ok(vec![Event::EligibilityDetermined(EligibilityDetermined {
+        donor_id,
+        status,
+        reasons,
+    })])
+}

@@ -1,0 +1,50 @@
+//! Decisions of the manufacturing record. Each function takes the state the store loaded, the
+//! actor, the server clock and the parsed input, and returns the events to record or why not.
+
+pub mod donations;
+pub mod donors;
+pub mod lots;
+pub mod materials;
+pub mod steps;
+pub mod units;
+
+use crate::actor::Actor;
+use crate::ids::UserId;
+use crate::role::Role;
+use crate::time::Timestamp;
+
+use super::error::ManufacturingError;
+
+/// The acting user, who must act in one of `roles` (the API's access table already checks the
+/// role; the domain holds the rule too so no other path can skip it).
+pub(crate) fn acting_user(
+    actor: &Actor,
+    roles: &[Role],
+    names: &'static str,
+) -> Result<UserId, ManufacturingError> {
+    match actor {
+        Actor::User { user_id, role } if roles.contains(role) => Ok(*user_id),
+        _ => Err(ManufacturingError::WrongRole(names)),
+    }
+}
+
+/// Refuses a time after `now` (a few seconds of clock skew between a client and the server are
+/// tolerated).
+pub(crate) fn not_in_future(
+    time: Timestamp,
+    now: Timestamp,
+    what: &'static str,
+) -> Result<(), ManufacturingError> {
+    if time > now.plus(chrono::Duration::seconds(60)) {
+        Err(ManufacturingError::InFuture(what))
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn unknown(kind: &'static str, id: impl std::fmt::Display) -> ManufacturingError {
+    ManufacturingError::Unknown {
+        kind,
+        id: id.to_string(),
+    }
+}
