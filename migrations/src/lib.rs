@@ -8,6 +8,10 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_create_ledger;
 mod m20261125_000002_protect_ledger;
 mod m20261125_000003_create_users;
+mod m20261125_000004_create_donors;
+mod m20261125_000005_create_materials;
+mod m20261125_000006_create_lots_and_steps;
+mod m20261125_000007_create_deviations_and_units;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -19,6 +23,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_create_ledger::Migration),
             Box::new(m20261125_000002_protect_ledger::Migration),
             Box::new(m20261125_000003_create_users::Migration),
+            Box::new(m20261125_000004_create_donors::Migration),
+            Box::new(m20261125_000005_create_materials::Migration),
+            Box::new(m20261125_000006_create_lots_and_steps::Migration),
+            Box::new(m20261125_000007_create_deviations_and_units::Migration),
         ]
     }
 }

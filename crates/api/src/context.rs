@@ -16,6 +16,8 @@ pub struct ApiContext {
     pub auth_policy: AuthPolicy,
     /// The installation's checkpoint key (signing on demand, verification).
     pub signer: cordtrace_ledger::LedgerSigner,
+    /// Screening markers, transit limit and the FIN for assigned DINs.
+    pub manufacturing: cordtrace_store::commands::manufacturing::ManufacturingPolicy,
 }
 
 /// Who is asking, resolved once per request from the bearer token.

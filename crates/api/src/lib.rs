@@ -9,6 +9,7 @@ mod context;
 pub mod error;
 mod identity;
 mod ledger;
+mod signing;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 

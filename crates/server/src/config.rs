@@ -19,6 +19,16 @@ pub enum LogFormat {
     Json,
 }
 
+/// One screening marker as configured.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkerSetting {
+    /// The marker's name, e.g. `HIV-1/2`.
+    pub name: String,
+    /// Whether a result other than NON_REACTIVE makes the donor ineligible.
+    pub exclusionary: bool,
+}
+
 /// Every setting of cordtrace.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -51,6 +61,14 @@ pub struct Settings {
     pub lockout_secs: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The ISBT 128 Facility Identification Number cordtrace assigns DINs under (donations
+    /// registered without one, pool DINs). Fixtures use the test FINs A9990 to A9999.
+    pub fin: Option<String>,
+    /// Hours from collection to receipt at the lab beyond which a donation is flagged.
+    pub max_transit_hours: i64,
+    /// The screening markers that must be tested for donor eligibility; reactive results of
+    /// exclusionary ones make a donor ineligible. Default: the 21 CFR 1271.85 panel for a cord.
+    pub screening_markers: Vec<MarkerSetting>,
     /// Seconds in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace_secs: u64,
 }
@@ -72,6 +90,16 @@ impl Default for Settings {
             lockout_failures: 5,
             lockout_secs: 15 * 60,
             max_body_bytes: 1024 * 1024,
+            fin: None,
+            max_transit_hours: 48,
+            screening_markers: cordtrace_domain::manufacturing::ScreeningPolicy::default()
+                .markers
+                .into_iter()
+                .map(|rule| MarkerSetting {
+                    name: rule.name,
+                    exclusionary: rule.exclusionary,
+                })
+                .collect(),
             shutdown_grace_secs: 30,
         }
     }
@@ -140,6 +168,37 @@ impl Settings {
             idle_timeout: seconds(self.session_idle_secs),
             absolute_lifetime: seconds(self.session_lifetime_secs),
         }
+    }
+}
+
+impl Settings {
+    /// The manufacturing rules this installation applies; fails on a malformed FIN.
+    pub fn manufacturing_policy(
+        &self,
+    ) -> Result<cordtrace_store::commands::manufacturing::ManufacturingPolicy, String> {
+        let fin = self
+            .fin
+            .as_deref()
+            .map(cordtrace_domain::isbt128::Fin::parse)
+            .transpose()
+            .map_err(|error| format!("fin: {error}"))?;
+        Ok(
+            cordtrace_store::commands::manufacturing::ManufacturingPolicy {
+                screening: cordtrace_domain::manufacturing::ScreeningPolicy {
+                    markers: self
+                        .screening_markers
+                        .iter()
+                        .map(|marker| cordtrace_domain::manufacturing::MarkerRule {
+                            name: marker.name.clone(),
+                            exclusionary: marker.exclusionary,
+                        })
+                        .collect(),
+                    window_days: 7,
+                },
+                max_transit_hours: self.max_transit_hours.max(1),
+                fin,
+            },
+        )
     }
 }
 

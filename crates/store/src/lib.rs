@@ -10,7 +10,9 @@ mod entity;
 pub mod error;
 pub mod executor;
 pub mod ledger;
+pub mod lineage;
 pub mod projection;
+pub mod side_write;
 
 pub use db::{Backend, Database, MigrationState};
 pub use error::{CommandError, QueryError};

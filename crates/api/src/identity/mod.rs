@@ -6,4 +6,4 @@ mod types;
 
 pub use mutation::IdentityMutation;
 pub use query::IdentityQuery;
-pub(crate) use types::MeaningInput;
+pub(crate) use types::{MeaningInput, SignatureInput};

@@ -1,6 +1,6 @@
 //! GraphQL counterparts of identity types.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::{Enum, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
 use cordtrace_domain::identity::User;
 use cordtrace_domain::signature::Meaning;
@@ -137,6 +137,16 @@ impl From<Meaning> for MeaningInput {
             Meaning::Verification => MeaningInput::Verification,
         }
     }
+}
+
+/// An electronic signature: the signer re-enters their password (21 CFR 11.200).
+#[derive(InputObject, Debug)]
+pub struct SignatureInput {
+    /// The signer's password.
+    #[graphql(secret)]
+    pub password: String,
+    /// What the signature means.
+    pub meaning: MeaningInput,
 }
 
 /// A successful login.

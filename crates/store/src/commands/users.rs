@@ -8,8 +8,9 @@ use cordtrace_domain::ids::{SessionId, UserId};
 use cordtrace_domain::{Event, Refusal, Roles, State};
 
 use crate::error::CommandError;
-use crate::executor::{Command, CommandContext, Decision, SideWrite};
+use crate::executor::{Command, CommandContext, Decision};
 use crate::projection::users;
+use crate::side_write::SideWrite;
 
 async fn load_user(
     context: &CommandContext<'_>,

@@ -1,13 +1,11 @@
 //! What a command is: something that loads state, decides events and names its side writes.
 
-use cordtrace_domain::ids::{SessionId, UserId};
 use cordtrace_domain::signature::Signature;
 use cordtrace_domain::{Actor, Event, State, Timestamp};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use sea_orm::DatabaseTransaction;
 
-use crate::entity::{user_credential, user_session};
 use crate::error::CommandError;
+use crate::side_write::SideWrite;
 
 /// What a command sees while it decides: its transaction, its actor and the server clock.
 pub struct CommandContext<'a> {
@@ -70,90 +68,5 @@ impl<T> Decision<T> {
     pub fn with_side_write(mut self, side_write: SideWrite) -> Self {
         self.side_writes.push(side_write);
         self
-    }
-}
-
-/// A write outside the ledgered state, made in the command's transaction.
-///
-/// These tables hold what must not enter the indelible ledger (password hashes, session tokens,
-/// personal data) or what changes too often to ledger (session activity).
-pub enum SideWrite {
-    /// Sets a user's password hash.
-    Credential {
-        /// The user.
-        user_id: UserId,
-        /// The argon2id PHC string.
-        password_hash: String,
-    },
-    /// Opens a session.
-    SessionOpened {
-        /// The session.
-        session_id: SessionId,
-        /// The user.
-        user_id: UserId,
-        /// SHA-256 of the token, hex.
-        token_hash: String,
-        /// The absolute end of the session.
-        expires_at: Timestamp,
-    },
-    /// Ends a session.
-    SessionEnded {
-        /// The session.
-        session_id: SessionId,
-    },
-}
-
-impl SideWrite {
-    pub(crate) async fn write(self, txn: &DatabaseTransaction) -> Result<(), CommandError> {
-        let now = super::now().as_datetime();
-        match self {
-            SideWrite::Credential {
-                user_id,
-                password_hash,
-            } => {
-                let row = user_credential::ActiveModel {
-                    user_id: Set(user_id.as_uuid()),
-                    password_hash: Set(password_hash),
-                    changed_at: Set(now),
-                };
-                user_credential::Entity::insert(row)
-                    .on_conflict(
-                        OnConflict::column(user_credential::Column::UserId)
-                            .update_columns([
-                                user_credential::Column::PasswordHash,
-                                user_credential::Column::ChangedAt,
-                            ])
-                            .to_owned(),
-                    )
-                    .exec(txn)
-                    .await?;
-            }
-            SideWrite::SessionOpened {
-                session_id,
-                user_id,
-                token_hash,
-                expires_at,
-            } => {
-                let row = user_session::ActiveModel {
-                    id: Set(session_id.as_uuid()),
-                    token_hash: Set(token_hash),
-                    user_id: Set(user_id.as_uuid()),
-                    created_at: Set(now),
-                    last_seen_at: Set(now),
-                    expires_at: Set(expires_at.as_datetime()),
-                    ended_at: Set(None),
-                };
-                user_session::Entity::insert(row).exec(txn).await?;
-            }
-            SideWrite::SessionEnded { session_id } => {
-                let row = user_session::ActiveModel {
-                    id: Set(session_id.as_uuid()),
-                    ended_at: Set(Some(now)),
-                    ..Default::default()
-                };
-                user_session::Entity::update(row).exec(txn).await?;
-            }
-        }
-        Ok(())
     }
 }

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 
 pub use append::CommittedEntry;
 pub(crate) use append::{EntryDraft, append_entries, chain_head, ledger_time};
-pub use command::{Command, CommandContext, Decision, SideWrite};
+pub use command::{Command, CommandContext, Decision};
 
 use crate::db::{Backend, Database};
 use crate::error::CommandError;

@@ -1,0 +1,159 @@
+//! Unit commands: filling, storage, custody hand-offs, status.
+
+use std::collections::BTreeSet;
+
+use cordtrace_domain::ids::{DonationId, HandoffId, LotId, UnitId};
+use cordtrace_domain::isbt128::{Din, Fin};
+use cordtrace_domain::manufacturing::commands::units::{self, UnitDin, UnitSpec};
+use cordtrace_domain::manufacturing::{ArrivalCondition, StorageLocation, UnitStatus};
+use cordtrace_domain::values::{Celsius, Label, Narrative};
+use cordtrace_domain::{Refusal, RefusalKind, State, Timestamp};
+
+use super::donations::last_din_sequence;
+use crate::commands::load;
+use crate::error::CommandError;
+use crate::executor::{Command, CommandContext, Decision};
+use crate::lineage;
+use crate::projection::donations::{DonationFilter, load as load_donations};
+use crate::projection::lots::load as load_lots;
+use crate::projection::materials::load_products;
+use crate::projection::units::{UnitFilter, load as load_units};
+
+/// Fills units from a drug product lot. The units carry the DIN of the lot's one source
+/// donation, or a pool DIN assigned under the configured FIN when several donations went in.
+pub struct FillUnits {
+    /// The lot.
+    pub lot_id: LotId,
+    /// When the units were cryopreserved.
+    pub cryopreserved_at: Timestamp,
+    /// The units.
+    pub units: Vec<UnitSpec>,
+    /// The FIN for pool DINs.
+    pub fin: Option<Fin>,
+}
+
+impl Command for FillUnits {
+    type Output = Din;
+    const NAME: &'static str = "fill_units";
+
+    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<Din>, CommandError> {
+        let txn = context.txn;
+        let mut state = State::default();
+        load::lots_with_donors(txn, &mut state, vec![self.lot_id]).await?;
+        let lineage = lineage::with_ancestors(txn, vec![self.lot_id]).await?;
+        let donations: BTreeSet<DonationId> = load_lots(txn, Some(lineage))
+            .await?
+            .values()
+            .filter_map(|lot| lot.donation_id)
+            .collect();
+        let source =
+            load_donations(txn, DonationFilter::Ids(donations.into_iter().collect())).await?;
+        let din = match source
+            .values()
+            .map(|d| d.din)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [single] => UnitDin::Donation(*single),
+            _ => {
+                let fin = self.fin.ok_or_else(|| {
+                    Refusal::new(
+                        RefusalKind::Validation,
+                        "NO_FIN_CONFIGURED",
+                        "a multi-donation lot needs a pool DIN, and no FIN is configured to assign one",
+                    )
+                })?;
+                let year = load::year_2digit(context.now);
+                let next = last_din_sequence(txn, fin, year).await? + 1;
+                let (din, _) = Din::assign(fin, year, next).map_err(|e| {
+                    Refusal::from(cordtrace_domain::manufacturing::ManufacturingError::from(e))
+                })?;
+                UnitDin::Pool(din)
+            }
+        };
+        state
+            .units
+            .extend(load_units(txn, UnitFilter::Din(din.din())).await?);
+        state.products = load_products(txn).await?;
+        let events = units::fill(
+            &state,
+            &context.actor,
+            self.lot_id,
+            din,
+            self.cryopreserved_at,
+            self.units,
+            context.now,
+        )
+        .map_err(Refusal::from)?;
+        Ok(Decision::new(state, events, din.din()))
+    }
+}
+
+async fn unit_state(context: &CommandContext<'_>, unit_id: UnitId) -> Result<State, CommandError> {
+    let mut state = State::default();
+    state
+        .units
+        .extend(load_units(context.txn, UnitFilter::Ids(vec![unit_id])).await?);
+    Ok(state)
+}
+
+/// What to do with one unit.
+pub enum UnitAction {
+    /// Move it to a storage location.
+    Store(StorageLocation),
+    /// Dispatch it: the first half of a hand-off.
+    Dispatch {
+        /// The new hand-off.
+        handoff_id: HandoffId,
+        /// Where to.
+        destination: Label,
+    },
+    /// Receive it: the second half, by another person.
+    Receive {
+        /// Temperature on arrival.
+        temperature: Celsius,
+        /// Condition on arrival.
+        condition: ArrivalCondition,
+    },
+    /// QA records expiry or destruction.
+    Status {
+        /// The new status.
+        to: UnitStatus,
+        /// Why.
+        reason: Option<Narrative>,
+    },
+}
+
+/// Applies a [`UnitAction`].
+pub struct ChangeUnit {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// What to do.
+    pub action: UnitAction,
+}
+
+impl Command for ChangeUnit {
+    type Output = ();
+    const NAME: &'static str = "change_unit";
+
+    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
+        let state = unit_state(context, self.unit_id).await?;
+        let actor = &context.actor;
+        let events = match self.action {
+            UnitAction::Store(location) => units::store(&state, actor, self.unit_id, location),
+            UnitAction::Dispatch {
+                handoff_id,
+                destination,
+            } => units::dispatch(&state, actor, self.unit_id, handoff_id, destination),
+            UnitAction::Receive {
+                temperature,
+                condition,
+            } => units::receive(&state, actor, self.unit_id, temperature, condition),
+            UnitAction::Status { to, reason } => {
+                units::change_status(&state, actor, self.unit_id, to, reason, context.now)
+            }
+        }
+        .map_err(Refusal::from)?;
+        Ok(Decision::new(state, events, ()))
+    }
+}

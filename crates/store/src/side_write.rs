@@ -1,0 +1,135 @@
+//! Writes outside the ledgered state, made in a command's transaction: what must not enter the
+//! indelible ledger (password hashes, session tokens, personal data) or changes too often to
+//! ledger (session activity).
+
+use chrono::NaiveDate;
+use cordtrace_domain::Timestamp;
+use cordtrace_domain::ids::{DonorId, SessionId, UserId};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+
+use crate::entity::{donor_personal, user_credential, user_session};
+use crate::error::CommandError;
+
+/// A donor's personal data, as entered by a technician. Readable by technicians and QA only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DonorPersonalData {
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// The hospital's record number.
+    pub hospital_record_number: Option<String>,
+    /// How to reach her.
+    pub contact: Option<String>,
+}
+
+/// Personal data stays out of logs, even through Debug.
+impl std::fmt::Debug for DonorPersonalData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DonorPersonalData(<redacted>)")
+    }
+}
+
+/// A write outside the ledgered state, made in the command's transaction.
+///
+/// These tables hold what must not enter the indelible ledger (password hashes, session tokens,
+/// personal data) or what changes too often to ledger (session activity).
+pub enum SideWrite {
+    /// Sets a user's password hash.
+    Credential {
+        /// The user.
+        user_id: UserId,
+        /// The argon2id PHC string.
+        password_hash: String,
+    },
+    /// Opens a session.
+    SessionOpened {
+        /// The session.
+        session_id: SessionId,
+        /// The user.
+        user_id: UserId,
+        /// SHA-256 of the token, hex.
+        token_hash: String,
+        /// The absolute end of the session.
+        expires_at: Timestamp,
+    },
+    /// Ends a session.
+    SessionEnded {
+        /// The session.
+        session_id: SessionId,
+    },
+    /// Stores a donor's personal data, apart from the ledger.
+    DonorPersonal {
+        /// The donor.
+        donor_id: DonorId,
+        /// The data.
+        data: DonorPersonalData,
+    },
+}
+
+impl SideWrite {
+    pub(crate) async fn write(self, txn: &DatabaseTransaction) -> Result<(), CommandError> {
+        let now = crate::executor::now().as_datetime();
+        match self {
+            SideWrite::Credential {
+                user_id,
+                password_hash,
+            } => {
+                let row = user_credential::ActiveModel {
+                    user_id: Set(user_id.as_uuid()),
+                    password_hash: Set(password_hash),
+                    changed_at: Set(now),
+                };
+                user_credential::Entity::insert(row)
+                    .on_conflict(
+                        OnConflict::column(user_credential::Column::UserId)
+                            .update_columns([
+                                user_credential::Column::PasswordHash,
+                                user_credential::Column::ChangedAt,
+                            ])
+                            .to_owned(),
+                    )
+                    .exec(txn)
+                    .await?;
+            }
+            SideWrite::SessionOpened {
+                session_id,
+                user_id,
+                token_hash,
+                expires_at,
+            } => {
+                let row = user_session::ActiveModel {
+                    id: Set(session_id.as_uuid()),
+                    token_hash: Set(token_hash),
+                    user_id: Set(user_id.as_uuid()),
+                    created_at: Set(now),
+                    last_seen_at: Set(now),
+                    expires_at: Set(expires_at.as_datetime()),
+                    ended_at: Set(None),
+                };
+                user_session::Entity::insert(row).exec(txn).await?;
+            }
+            SideWrite::SessionEnded { session_id } => {
+                let row = user_session::ActiveModel {
+                    id: Set(session_id.as_uuid()),
+                    ended_at: Set(Some(now)),
+                    ..Default::default()
+                };
+                user_session::Entity::update(row).exec(txn).await?;
+            }
+            SideWrite::DonorPersonal { donor_id, data } => {
+                let row = donor_personal::ActiveModel {
+                    donor_id: Set(donor_id.as_uuid()),
+                    full_name: Set(Some(data.full_name)),
+                    date_of_birth: Set(data.date_of_birth),
+                    hospital_record_number: Set(data.hospital_record_number),
+                    contact: Set(data.contact),
+                    redacted_at: Set(None),
+                };
+                donor_personal::Entity::insert(row).exec(txn).await?;
+            }
+        }
+        Ok(())
+    }
+}
