@@ -1,6 +1,7 @@
 //! The command line: every subcommand shares one configuration.
 
 mod ledger;
+mod seed;
 mod users;
 
 use std::io::Write as _;
@@ -56,6 +57,12 @@ enum Command {
     Ledger {
         #[command(subcommand)]
         command: ledger::LedgerCommand,
+    },
+    /// Fills a fresh installation with a small demo facility (or a large one with --scale).
+    SeedDemo {
+        /// Generate this many donations, each carried to 32 drug product lots of 32 units.
+        #[arg(long)]
+        scale: Option<usize>,
     },
     /// Manages users.
     Users {
@@ -123,6 +130,7 @@ impl Command {
             }
             Command::Users { command } => command.run(settings).await,
             Command::Ledger { command } => command.run(settings).await,
+            Command::SeedDemo { scale } => seed::run(settings, scale).await,
         }
     }
 }

@@ -120,9 +120,10 @@ pub fn fill(
         .map(|existing| existing.product_code.as_str())
         .collect();
     for spec in &units {
-        let description_code = spec.product_code.description_code();
-        let full_code = format!("{}{}", spec.product_code.product_class(), description_code);
-        if !state.products.contains_key(&full_code) {
+        if !state
+            .products
+            .contains_key(spec.product_code.description_code())
+        {
             return Err(ManufacturingError::UnknownProductCode(
                 spec.product_code.as_str().to_owned(),
             ));
