@@ -5,6 +5,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod builders;
 mod m20261125_000001_create_ledger;
 mod m20261125_000002_protect_ledger;
 mod m20261125_000003_create_users;

@@ -2,12 +2,10 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::builders::col;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn col(name: &str) -> ColumnDef {
-    ColumnDef::new(Alias::new(name))
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
