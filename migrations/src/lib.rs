@@ -13,6 +13,8 @@ mod m20261125_000004_create_donors;
 mod m20261125_000005_create_materials;
 mod m20261125_000006_create_lots_and_steps;
 mod m20261125_000007_create_deviations_and_units;
+mod m20261125_000008_create_release;
+mod m20261125_000009_create_clinical;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_materials::Migration),
             Box::new(m20261125_000006_create_lots_and_steps::Migration),
             Box::new(m20261125_000007_create_deviations_and_units::Migration),
+            Box::new(m20261125_000008_create_release::Migration),
+            Box::new(m20261125_000009_create_clinical::Migration),
         ]
     }
 }

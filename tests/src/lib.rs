@@ -5,6 +5,8 @@
 //! PostgreSQL server, in which case every server gets a newly created database with a unique
 //! name, dropped afterwards. CI runs the whole suite once each way.
 
+pub mod fixtures;
+
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -345,6 +347,53 @@ impl TestServer {
             .expect("the database opens")
     }
 
+    /// The server's database through the store, for verifying, exporting and proving as an
+    /// auditor's tool would (the caller closes it).
+    pub async fn store_database(&self) -> Database {
+        Database::connect(&self.settings.database_url())
+            .await
+            .expect("the database opens")
+    }
+
+    /// The installation's checkpoint signing key, as the server loaded it.
+    pub fn signer(&self) -> cordtrace_ledger::LedgerSigner {
+        cordtrace_server::keys::load_or_create(&self.settings).expect("the signing key loads")
+    }
+
+    /// A verifier for the checkpoints this server signs.
+    pub fn checkpoint_verifier(&self) -> cordtrace_ledger::CheckpointVerifier {
+        cordtrace_ledger::CheckpointVerifier::new(&self.signer().verifier_key())
+            .expect("the verifier key parses")
+    }
+
+    /// How many entries the ledger holds, counted in the database itself: a request that must
+    /// write nothing leaves this number unchanged.
+    pub async fn ledger_entry_count(&self) -> i64 {
+        let database = self.raw_database().await;
+        let statement = sea_orm::Statement::from_string(
+            database.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM ledger_entry",
+        );
+        let row = database
+            .query_one_raw(statement)
+            .await
+            .expect("the ledger can be counted")
+            .expect("COUNT returns a row");
+        let count = row
+            .try_get::<i64>("", "n")
+            .expect("the count is an integer");
+        database.close().await.expect("the database closes");
+        count
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM would, without waiting for it; [`Self::stop`]
+    /// waits for it to end.
+    pub fn begin_shutdown(&self) {
+        if let Some(server) = &self.server {
+            let _ = server.stopper().send(true);
+        }
+    }
+
     /// Whether this server runs on PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         self.database
@@ -368,5 +417,20 @@ impl TestServer {
                 .await
                 .expect("the test database is dropped");
         }
+    }
+}
+
+/// Every ledger entry of `database`, in seq order, read a page at a time.
+pub async fn all_entries(database: &Database) -> Vec<cordtrace_ledger::Entry> {
+    let mut entries: Vec<cordtrace_ledger::Entry> = Vec::new();
+    loop {
+        let after = entries.last().map_or(0, cordtrace_ledger::Entry::seq);
+        let page = cordtrace_store::ledger::read::entries_after(database, after, 1_000)
+            .await
+            .expect("the ledger reads");
+        if page.is_empty() {
+            return entries;
+        }
+        entries.extend(page);
     }
 }

@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
+use crate::clinical::events::*;
 use crate::identity::events::*;
 use crate::manufacturing::events::*;
+use crate::release::events::*;
 use crate::state::{ApplyError, State};
 use crate::subject::Subject;
 use crate::time::Timestamp;
@@ -135,6 +137,50 @@ events! {
     "unit.received" => UnitReceived(UnitReceived),
     /// A unit changed status.
     "unit.status_changed" => UnitStatusChanged(UnitStatusChanged),
+    /// A release specification version was defined.
+    "specification.defined" => SpecificationDefined(SpecificationDefined),
+    /// Testing of a lot began against the specification in effect that day.
+    "lot.testing_started" => TestingStarted(TestingStarted),
+    /// A release test result was recorded and evaluated.
+    "result.recorded" => ResultRecorded(ResultRecorded),
+    /// A result was invalidated (signed).
+    "result.invalidated" => ResultInvalidated(ResultInvalidated),
+    /// A failed required result opened an out-of-specification investigation.
+    "investigation.opened" => InvestigationOpened(InvestigationOpened),
+    /// QA closed an investigation (signed).
+    "investigation.closed" => InvestigationClosed(InvestigationClosed),
+    /// QA released a lot and its units (signed, APPROVAL).
+    "lot.released" => LotReleased(LotReleased),
+    /// QA rejected a lot and set its units aside (signed, APPROVAL).
+    "lot.rejected" => LotRejected(LotRejected),
+    /// A patient was registered.
+    "patient.registered" => PatientRegistered(PatientRegistered),
+    /// A patient's body weight was measured.
+    "patient.weight_recorded" => WeightRecorded(WeightRecorded),
+    /// A clinician signed an order for infusions.
+    "order.placed" => OrderPlaced(OrderPlaced),
+    /// An order was cancelled; its units not yet given were released from it.
+    "order.cancelled" => OrderCancelled(OrderCancelled),
+    /// A released unit was allocated to an order.
+    "unit.allocated" => UnitAllocated(UnitAllocated),
+    /// A unit was taken back from its order.
+    "unit.deallocated" => UnitDeallocated(UnitDeallocated),
+    /// An allocated unit was thawed.
+    "unit.thawed" => UnitThawed(UnitThawed),
+    /// A bedside check passed.
+    "bedside.check_accepted" => BedsideCheckAccepted(BedsideCheckAccepted),
+    /// A bedside check failed (a safety event), with every reason's code.
+    "bedside.check_refused" => BedsideCheckRefused(BedsideCheckRefused),
+    /// A unit was infused (signed, RESPONSIBILITY).
+    "unit.administered" => UnitAdministered(UnitAdministered),
+    /// A follow-up visit was recorded.
+    "visit.recorded" => VisitRecorded(VisitRecorded),
+    /// An adverse event was recorded.
+    "adverse_event.recorded" => AdverseEventRecorded(AdverseEventRecorded),
+    /// An adverse event resolved.
+    "adverse_event.resolved" => AdverseEventResolved(AdverseEventResolved),
+    /// QA initiated a recall (signed, APPROVAL).
+    "recall.initiated" => RecallInitiated(RecallInitiated),
 }
 
 impl Event {

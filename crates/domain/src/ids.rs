@@ -105,3 +105,45 @@ uuid_id!(
     /// A custody hand-off of a unit (a dispatch and its receipt).
     HandoffId
 );
+
+uuid_id!(
+    /// A version of a release specification.
+    SpecificationId
+);
+uuid_id!(
+    /// A release test result.
+    TestResultId
+);
+uuid_id!(
+    /// An out-of-specification investigation.
+    InvestigationId
+);
+
+uuid_id!(
+    /// A patient, known in the ledger only by this id and an opaque key.
+    PatientId
+);
+uuid_id!(
+    /// A clinician's order for infusions.
+    OrderId
+);
+uuid_id!(
+    /// One bedside check, accepted or refused.
+    BedsideCheckId
+);
+uuid_id!(
+    /// One administration of a unit to a patient.
+    AdministrationId
+);
+uuid_id!(
+    /// A follow-up visit.
+    VisitId
+);
+uuid_id!(
+    /// An adverse event.
+    AdverseEventId
+);
+uuid_id!(
+    /// A recall.
+    RecallId
+);

@@ -18,6 +18,13 @@ pub mod subject;
 pub mod time;
 pub mod values;
 
+// Release testing and QA disposition (issue 6).
+pub mod duties;
+pub mod release;
+
+// Bedside, administration, follow-up, look-back and recall (issue 7).
+pub mod clinical;
+
 pub use actor::Actor;
 pub use event::{Event, EventMeta};
 pub use refusal::{Reason, Refusal, RefusalKind};

@@ -2,14 +2,20 @@
 
 use std::collections::BTreeMap;
 
+use crate::clinical::{
+    Administration, AdverseEvent, Allocation, LatestCheck, Order, Patient, Recall, Thaw, Visit,
+};
 use crate::identity::User;
+use crate::ids::{AdministrationId, AdverseEventId, OrderId, PatientId, RecallId, VisitId};
 use crate::ids::{
     DeviationId, DonationId, DonorId, EquipmentId, LotId, MaterialLotId, StepId, UnitId, UserId,
 };
+use crate::ids::{InvestigationId, SpecificationId, TestResultId};
 use crate::manufacturing::{
     Deviation, Donation, Donor, Equipment, Lot, MaterialLot, ProcessingStep, ProductDefinition,
     Unit,
 };
+use crate::release::{Disposition, Investigation, LotTesting, Specification, TestResult};
 
 /// Every aggregate, keyed by id. The store loads the part a command needs; replay builds it whole.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -34,6 +40,34 @@ pub struct State {
     pub deviations: BTreeMap<DeviationId, Deviation>,
     /// Units.
     pub units: BTreeMap<UnitId, Unit>,
+    /// Release specifications, every version.
+    pub specifications: BTreeMap<SpecificationId, Specification>,
+    /// Which specification each lot under test is tested against, by lot.
+    pub lot_testing: BTreeMap<LotId, LotTesting>,
+    /// Release test results, invalidated ones included.
+    pub test_results: BTreeMap<TestResultId, TestResult>,
+    /// Out-of-specification investigations.
+    pub investigations: BTreeMap<InvestigationId, Investigation>,
+    /// QA dispositions, by lot.
+    pub dispositions: BTreeMap<LotId, Disposition>,
+    /// Patients (no personal data).
+    pub patients: BTreeMap<PatientId, Patient>,
+    /// Orders for infusions.
+    pub orders: BTreeMap<OrderId, Order>,
+    /// Units allocated to orders, by unit.
+    pub allocations: BTreeMap<UnitId, Allocation>,
+    /// Thaws, by unit.
+    pub thaws: BTreeMap<UnitId, Thaw>,
+    /// The latest bedside check of each unit, accepted or refused.
+    pub bedside_checks: BTreeMap<UnitId, LatestCheck>,
+    /// Administrations.
+    pub administrations: BTreeMap<AdministrationId, Administration>,
+    /// Follow-up visits.
+    pub visits: BTreeMap<VisitId, Visit>,
+    /// Adverse events.
+    pub adverse_events: BTreeMap<AdverseEventId, AdverseEvent>,
+    /// Recalls.
+    pub recalls: BTreeMap<RecallId, Recall>,
 }
 
 /// An event that cannot apply to the state: the ledger contradicts itself.

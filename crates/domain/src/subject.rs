@@ -28,6 +28,26 @@ pub enum SubjectKind {
     Deviation,
     /// A unit.
     Unit,
+    /// A version of a release specification.
+    Specification,
+    /// A release test result.
+    TestResult,
+    /// An out-of-specification investigation.
+    Investigation,
+    /// A patient (opaque id).
+    Patient,
+    /// An order for infusions.
+    Order,
+    /// A bedside check.
+    BedsideCheck,
+    /// An administration of a unit.
+    Administration,
+    /// A follow-up visit.
+    Visit,
+    /// An adverse event.
+    AdverseEvent,
+    /// A recall.
+    Recall,
 }
 
 impl SubjectKind {
@@ -44,11 +64,21 @@ impl SubjectKind {
             SubjectKind::Step => "step",
             SubjectKind::Deviation => "deviation",
             SubjectKind::Unit => "unit",
+            SubjectKind::Specification => "specification",
+            SubjectKind::TestResult => "test_result",
+            SubjectKind::Investigation => "investigation",
+            SubjectKind::Patient => "patient",
+            SubjectKind::Order => "order",
+            SubjectKind::BedsideCheck => "bedside_check",
+            SubjectKind::Administration => "administration",
+            SubjectKind::Visit => "visit",
+            SubjectKind::AdverseEvent => "adverse_event",
+            SubjectKind::Recall => "recall",
         }
     }
 
     /// Every kind, in a fixed order.
-    pub const ALL: [SubjectKind; 10] = [
+    pub const ALL: [SubjectKind; 20] = [
         SubjectKind::User,
         SubjectKind::Donor,
         SubjectKind::Donation,
@@ -59,6 +89,16 @@ impl SubjectKind {
         SubjectKind::Step,
         SubjectKind::Deviation,
         SubjectKind::Unit,
+        SubjectKind::Specification,
+        SubjectKind::TestResult,
+        SubjectKind::Investigation,
+        SubjectKind::Patient,
+        SubjectKind::Order,
+        SubjectKind::BedsideCheck,
+        SubjectKind::Administration,
+        SubjectKind::Visit,
+        SubjectKind::AdverseEvent,
+        SubjectKind::Recall,
     ];
 
     /// Parses [`SubjectKind::as_str`].

@@ -101,7 +101,11 @@ fn http_error(
     response
 }
 
-async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, axum::response::Response> {
+async fn viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+    media_type: MediaType,
+) -> Result<Viewer, axum::response::Response> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::Anonymous);
     };
@@ -115,7 +119,7 @@ async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, axum::r
             cordtrace_api::ApiError::internal(&error);
             Err(http_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                MediaType::Json,
+                media_type,
                 "INTERNAL",
                 "internal error",
             ))
@@ -165,7 +169,7 @@ async fn execute(
 ) -> axum::response::Response {
     let started = Instant::now();
     let label = operation_label(&request);
-    let viewer = match viewer(state, headers).await {
+    let viewer = match viewer(state, headers, media_type).await {
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
@@ -203,6 +207,20 @@ async fn execute(
         .headers_mut()
         .insert(header::CONTENT_TYPE, media_type.content_type());
     http_response
+}
+
+/// A request body: a JSON object whose `query` is a string (the specification requires it;
+/// async-graphql alone would take `[]` or `{}` for an empty document).
+fn parse_request(body: &[u8]) -> Result<Request, String> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    if !object
+        .get("query")
+        .is_some_and(serde_json::Value::is_string)
+    {
+        return Err("`query` must be a string".to_owned());
+    }
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|error| error.to_string())
 }
 
 /// `POST /graphql`: a JSON-encoded GraphQL request.
@@ -251,7 +269,7 @@ pub async fn post(
             );
         }
     };
-    let request: Request = match serde_json::from_slice(&body) {
+    let request = match parse_request(&body) {
         Ok(request) => request,
         Err(error) => {
             return http_error(

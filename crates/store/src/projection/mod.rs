@@ -3,12 +3,14 @@
 //! The same mapping serves commands (load what a decision needs, save what events touched) and
 //! verification (load every table and compare it with the state replayed from the ledger).
 
+mod clinical;
 mod common;
 pub(crate) mod deviations;
 pub(crate) mod donations;
 pub(crate) mod donors;
 pub(crate) mod lots;
 pub(crate) mod materials;
+mod release;
 pub(crate) mod steps;
 pub(crate) mod units;
 pub(crate) mod users;
@@ -78,12 +80,28 @@ pub(crate) async fn save(
             SubjectKind::Product => {
                 materials::save_products(txn, &touched(&state.products, &ids, kind)?).await?
             }
-            SubjectKind::Lot => lots::save(txn, &touched(&state.lots, &ids, kind)?).await?,
+            SubjectKind::Lot => {
+                lots::save(txn, &touched(&state.lots, &ids, kind)?).await?;
+                release::save_lot_records(txn, state, &ids).await?;
+            }
             SubjectKind::Step => steps::save(txn, &touched(&state.steps, &ids, kind)?).await?,
             SubjectKind::Deviation => {
                 deviations::save(txn, &touched(&state.deviations, &ids, kind)?).await?
             }
-            SubjectKind::Unit => units::save(txn, &touched(&state.units, &ids, kind)?).await?,
+            SubjectKind::Unit => {
+                units::save(txn, &touched(&state.units, &ids, kind)?).await?;
+                clinical::save_unit_records(txn, state, &ids).await?;
+            }
+            SubjectKind::Specification | SubjectKind::TestResult | SubjectKind::Investigation => {
+                release::save(txn, state, kind, &ids).await?;
+            }
+            SubjectKind::Patient
+            | SubjectKind::Order
+            | SubjectKind::BedsideCheck
+            | SubjectKind::Administration
+            | SubjectKind::Visit
+            | SubjectKind::AdverseEvent
+            | SubjectKind::Recall => clinical::save(txn, state, kind, &ids).await?,
         }
     }
     Ok(())
@@ -91,7 +109,7 @@ pub(crate) async fn save(
 
 /// Loads every current-state table into one [`State`].
 pub async fn load_all(db: &impl ConnectionTrait) -> Result<State, QueryError> {
-    Ok(State {
+    let mut state = State {
         users: users::load_all(db).await?,
         donors: donors::load(db, None).await?,
         donations: donations::load(db, donations::DonationFilter::All).await?,
@@ -102,7 +120,11 @@ pub async fn load_all(db: &impl ConnectionTrait) -> Result<State, QueryError> {
         steps: steps::load(db, steps::StepFilter::All).await?,
         deviations: deviations::load(db, deviations::DeviationFilter::All).await?,
         units: units::load(db, units::UnitFilter::All).await?,
-    })
+        ..State::default()
+    };
+    release::load_all(db, &mut state).await?;
+    clinical::load_all(db, &mut state).await?;
+    Ok(state)
 }
 
 /// A row that differs between replay and the table, or exists on one side only.
@@ -134,9 +156,11 @@ pub fn first_mismatch(replayed: &State, stored: &State) -> Option<StateMismatch>
         .or_else(|| compare_maps("processing_step", &replayed.steps, &stored.steps))
         .or_else(|| compare_maps("deviation", &replayed.deviations, &stored.deviations))
         .or_else(|| compare_maps("unit", &replayed.units, &stored.units))
+        .or_else(|| release::first_mismatch(replayed, stored))
+        .or_else(|| clinical::first_mismatch(replayed, stored))
 }
 
-fn compare_maps<K, V>(
+pub(crate) fn compare_maps<K, V>(
     table: &'static str,
     replayed: &BTreeMap<K, V>,
     stored: &BTreeMap<K, V>,

@@ -1,0 +1,306 @@
+//! Outcome summaries by lot, by donor and by prescribed dose per kg: how many patients, the
+//! change from baseline at 3, 6 and 12 months, and adverse events by grade. A pure function over
+//! [`State`]; nothing here is recorded.
+//!
+//! Definitions (choices the issue leaves open):
+//! - Day 0 of a patient is the date (UTC) of their first administration of any unit; a patient
+//!   belongs to every group one of their administrations falls in, with that same day 0.
+//! - Baseline of a measure: its value at the last visit on or before day 0 that measured it.
+//! - At `m` months: its value at the visit after day 0 that measured it nearest to day 0 plus
+//!   `m` calendar months, within [`SummaryPolicy::window_days`] either side (a tie goes to the
+//!   earlier visit). A patient without both values is left out of that mean, not counted as 0.
+//! - Dose groups use the order's prescribed dose per kg (the dose-finding variable).
+//! - An adverse event counts in a group when it is linked to one of the group's
+//!   administrations, or, linked to none, when its onset is on or after the patient's first
+//!   administration in that group.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Months, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::ids::{AdministrationId, DonorId, LotId, PatientId};
+use crate::state::State;
+use crate::values::DosePerKg;
+
+use super::followup::{Visit, VisitMeasures};
+
+/// The summary's windows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryPolicy {
+    /// Months after day 0 to report (default 3, 6, 12).
+    pub months: Vec<u32>,
+    /// Days either side of a time point a visit may be (default 30).
+    pub window_days: i64,
+}
+
+impl Default for SummaryPolicy {
+    fn default() -> Self {
+        Self {
+            months: vec![3, 6, 12],
+            window_days: 30,
+        }
+    }
+}
+
+/// What a group is keyed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GroupKey {
+    /// The lot of the unit given.
+    Lot(LotId),
+    /// A donor of that lot.
+    Donor(DonorId),
+    /// The prescribed dose per kg.
+    DosePerKg(DosePerKg),
+}
+
+/// The outcome measures summarised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Measure {
+    /// SLEDAI-2K, points.
+    Sledai2k,
+    /// 24-hour proteinuria, g/day.
+    ProteinuriaGPerDay,
+    /// Urine protein/creatinine ratio, g/g.
+    ProteinCreatinineRatio,
+    /// Prednisone equivalent, mg/day.
+    PrednisoneMgPerDay,
+}
+
+impl Measure {
+    /// Every measure, in report order.
+    pub const ALL: [Measure; 4] = [
+        Measure::Sledai2k,
+        Measure::ProteinuriaGPerDay,
+        Measure::ProteinCreatinineRatio,
+        Measure::PrednisoneMgPerDay,
+    ];
+
+    /// The measure's value at a visit, if taken.
+    pub fn value(&self, measures: &VisitMeasures) -> Option<Decimal> {
+        match self {
+            Measure::Sledai2k => measures.sledai_2k.map(|s| Decimal::from(s.get())),
+            Measure::ProteinuriaGPerDay => {
+                measures.proteinuria_g_per_day.map(|v| v.value().inner())
+            }
+            Measure::ProteinCreatinineRatio => {
+                measures.protein_creatinine_ratio.map(|v| v.value().inner())
+            }
+            Measure::PrednisoneMgPerDay => measures.prednisone.map(|v| v.value().inner()),
+        }
+    }
+}
+
+/// One patient's change in one measure at one time point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatientChange {
+    /// The patient.
+    pub patient_id: PatientId,
+    /// Baseline value and its visit date.
+    pub baseline: (Decimal, NaiveDate),
+    /// Value at the time point and its visit date.
+    pub value: (Decimal, NaiveDate),
+    /// `value - baseline`.
+    pub change: Decimal,
+}
+
+/// The change in one measure at one time point across a group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Each patient with both values.
+    pub patients: Vec<PatientChange>,
+    /// Their mean change, to 2 decimals; `None` when nobody has both values.
+    pub mean: Option<Decimal>,
+}
+
+/// One time point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timepoint {
+    /// Months after day 0.
+    pub months: u32,
+    /// The change in each measure.
+    pub changes: BTreeMap<Measure, Change>,
+}
+
+/// The outcomes of one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeGroup {
+    /// What the group is.
+    pub key: GroupKey,
+    /// Its patients.
+    pub patients: Vec<PatientId>,
+    /// Its time points, in policy order.
+    pub timepoints: Vec<Timepoint>,
+    /// Adverse events by CTCAE grade: index 0 is grade 1, index 4 grade 5.
+    pub adverse_events_by_grade: [usize; 5],
+    /// Of those, how many serious.
+    pub serious_adverse_events: usize,
+}
+
+/// Every group, by lot, by donor and by dose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutcomeSummary {
+    /// By lot.
+    pub by_lot: Vec<OutcomeGroup>,
+    /// By donor.
+    pub by_donor: Vec<OutcomeGroup>,
+    /// By prescribed dose per kg.
+    pub by_dose: Vec<OutcomeGroup>,
+}
+
+#[derive(Default)]
+struct Members {
+    administrations: BTreeSet<AdministrationId>,
+    first_given_on: BTreeMap<PatientId, NaiveDate>,
+}
+
+/// Summarises every administered patient's outcomes.
+pub fn summarize(state: &State, policy: &SummaryPolicy) -> OutcomeSummary {
+    let mut day0: BTreeMap<PatientId, NaiveDate> = BTreeMap::new();
+    let mut groups: BTreeMap<GroupKey, Members> = BTreeMap::new();
+    for administration in state.administrations.values() {
+        let given_on = administration.started_at.as_datetime().date_naive();
+        let first = day0.entry(administration.patient_id).or_insert(given_on);
+        *first = (*first).min(given_on);
+        let mut keys = vec![GroupKey::Lot(administration.lot_id)];
+        if let Some(lot) = state.lots.get(&administration.lot_id) {
+            keys.extend(lot.donors.iter().map(|donor| GroupKey::Donor(*donor)));
+        }
+        if let Some(order) = state.orders.get(&administration.order_id) {
+            keys.push(GroupKey::DosePerKg(order.dose_per_kg));
+        }
+        for key in keys {
+            let members = groups.entry(key).or_default();
+            members.administrations.insert(administration.id);
+            let first = members
+                .first_given_on
+                .entry(administration.patient_id)
+                .or_insert(given_on);
+            *first = (*first).min(given_on);
+        }
+    }
+    let mut visits: BTreeMap<PatientId, Vec<&Visit>> = BTreeMap::new();
+    for visit in state.visits.values() {
+        visits.entry(visit.patient_id).or_default().push(visit);
+    }
+    let mut summary = OutcomeSummary::default();
+    for (key, members) in groups {
+        let group = outcome_group(state, policy, key, &members, &day0, &visits);
+        match key {
+            GroupKey::Lot(_) => summary.by_lot.push(group),
+            GroupKey::Donor(_) => summary.by_donor.push(group),
+            GroupKey::DosePerKg(_) => summary.by_dose.push(group),
+        }
+    }
+    summary
+}
+
+fn outcome_group(
+    state: &State,
+    policy: &SummaryPolicy,
+    key: GroupKey,
+    members: &Members,
+    day0: &BTreeMap<PatientId, NaiveDate>,
+    visits: &BTreeMap<PatientId, Vec<&Visit>>,
+) -> OutcomeGroup {
+    let patients: Vec<PatientId> = members.first_given_on.keys().copied().collect();
+    let timepoints = policy
+        .months
+        .iter()
+        .map(|months| {
+            let changes = Measure::ALL
+                .into_iter()
+                .map(|measure| {
+                    let patients: Vec<PatientChange> = patients
+                        .iter()
+                        .filter_map(|patient_id| {
+                            let start = *day0.get(patient_id)?;
+                            let own = visits.get(patient_id)?;
+                            change(
+                                *patient_id,
+                                own,
+                                measure,
+                                start,
+                                *months,
+                                policy.window_days,
+                            )
+                        })
+                        .collect();
+                    (measure, with_mean(patients))
+                })
+                .collect();
+            Timepoint {
+                months: *months,
+                changes,
+            }
+        })
+        .collect();
+    let mut by_grade = [0_usize; 5];
+    let mut serious = 0;
+    for adverse_event in state.adverse_events.values() {
+        let counts = if adverse_event.administrations.is_empty() {
+            members
+                .first_given_on
+                .get(&adverse_event.patient_id)
+                .is_some_and(|first| adverse_event.onset_on >= *first)
+        } else {
+            adverse_event
+                .administrations
+                .iter()
+                .any(|id| members.administrations.contains(id))
+        };
+        if counts {
+            let idx = usize::from(adverse_event.grade.get().saturating_sub(1)).min(4);
+            by_grade[idx] += 1;
+            serious += usize::from(adverse_event.serious);
+        }
+    }
+    OutcomeGroup {
+        key,
+        patients,
+        timepoints,
+        adverse_events_by_grade: by_grade,
+        serious_adverse_events: serious,
+    }
+}
+
+fn change(
+    patient_id: PatientId,
+    visits: &[&Visit],
+    measure: Measure,
+    day0: NaiveDate,
+    months: u32,
+    window_days: i64,
+) -> Option<PatientChange> {
+    let baseline = visits
+        .iter()
+        .filter(|visit| visit.visited_on <= day0)
+        .filter_map(|visit| Some((measure.value(&visit.measures)?, *visit)))
+        .max_by_key(|(_, visit)| (visit.visited_on, visit.recorded_at))?;
+    let target = day0.checked_add_months(Months::new(months))?;
+    let follow_up = visits
+        .iter()
+        .filter(|visit| visit.visited_on > day0)
+        .filter(|visit| (visit.visited_on - target).num_days().abs() <= window_days)
+        .filter_map(|visit| Some((measure.value(&visit.measures)?, *visit)))
+        .min_by_key(|(_, visit)| {
+            (
+                (visit.visited_on - target).num_days().abs(),
+                visit.visited_on,
+            )
+        })?;
+    Some(PatientChange {
+        patient_id,
+        baseline: (baseline.0, baseline.1.visited_on),
+        value: (follow_up.0, follow_up.1.visited_on),
+        change: follow_up.0 - baseline.0,
+    })
+}
+
+fn with_mean(patients: Vec<PatientChange>) -> Change {
+    let mean = (!patients.is_empty()).then(|| {
+        let total: Decimal = patients.iter().map(|p| p.change).sum();
+        (total / Decimal::from(patients.len())).round_dp(2)
+    });
+    Change { patients, mean }
+}

@@ -1,0 +1,507 @@
+//! The real `cordtrace` binary: migrations, the schema, `serve` and its shutdown on SIGTERM,
+//! `users add`, and configuration precedence (defaults, file, environment, flags).
+//!
+//! Every command runs with a cleared environment in a temporary working directory. Commands that
+//! touch a database run on SQLite, or on PostgreSQL when `TEST_POSTGRES_URL` is set.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use cordtrace_tests::TestDatabase;
+
+const PASSWORD: &str = "a long passphrase for the binary";
+
+/// `cordtrace` in `dir` with nothing of the test's environment but `PATH`.
+fn cordtrace(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cordtrace"));
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CORDTRACE_LOG_LEVEL", "warn");
+    command
+}
+
+/// Runs `command` with `stdin` as its standard input.
+fn run(command: &mut Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cordtrace starts");
+    child
+        .stdin
+        .take()
+        .expect("a stdin pipe")
+        .write_all(stdin.as_bytes())
+        .expect("stdin is written");
+    child.wait_with_output().expect("cordtrace ends")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    );
+}
+
+/// The names of the migrations in the migrations crate, in order.
+fn migration_names() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../migrations/src");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the migrations directory")
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".rs")?;
+            (stem.starts_with('m') && stem.len() > 16).then(|| stem.to_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    names
+}
+
+/// `migrate --status` output for every migration in `state`.
+fn status_lines(state: &str) -> Vec<String> {
+    migration_names()
+        .into_iter()
+        .map(|name| format!("{state:8} {name}"))
+        .collect()
+}
+
+fn lines(output: &Output) -> Vec<String> {
+    stdout(output).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn migrate_in_an_empty_directory_creates_the_sqlite_database_and_applies_every_migration() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let output = run(cordtrace(dir.path()).args(["migrate", "--status"]), "");
+    assert_success(&output);
+    assert_eq!(lines(&output), status_lines("pending"));
+
+    assert_success(&run(cordtrace(dir.path()).arg("migrate"), ""));
+    let database = dir.path().join("cordtrace-data/cordtrace.db");
+    let header = std::fs::read(&database).expect("./cordtrace-data/cordtrace.db exists");
+    assert!(header.starts_with(b"SQLite format 3\0"));
+    // File format versions 2 and 2 mean the database is in WAL mode.
+    assert_eq!((header[18], header[19]), (2, 2), "WAL mode");
+
+    let output = run(cordtrace(dir.path()).args(["migrate", "--status"]), "");
+    assert_success(&output);
+    assert_eq!(lines(&output), status_lines("applied"));
+}
+
+#[tokio::test]
+async fn migrate_uses_the_configured_database() {
+    let database = TestDatabase::create().await.expect("a test database");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let output = run(
+        cordtrace(dir.path()).args(["migrate", "--status", "--database-url", database.url()]),
+        "",
+    );
+    assert_success(&output);
+    assert_eq!(lines(&output), status_lines("pending"));
+    let migrate = run(
+        cordtrace(dir.path())
+            .arg("migrate")
+            .env("CORDTRACE_DATABASE_URL", database.url()),
+        "",
+    );
+    assert_success(&migrate);
+    let output = run(
+        cordtrace(dir.path())
+            .args(["migrate", "--status"])
+            .env("CORDTRACE_DATABASE_URL", database.url()),
+        "",
+    );
+    assert_eq!(lines(&output), status_lines("applied"));
+    assert!(
+        !dir.path().join("cordtrace-data/cordtrace.db").exists(),
+        "the configured database was used, not the default one"
+    );
+    database.drop_database().await.expect("dropped");
+}
+
+#[test]
+fn schema_prints_schema_graphql_without_a_database() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let output = run(cordtrace(dir.path()).arg("schema"), "");
+    assert_success(&output);
+    let committed = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../schema.graphql"),
+    )
+    .expect("schema.graphql");
+    assert_eq!(stdout(&output), committed);
+    assert!(!dir.path().join("cordtrace-data").exists());
+}
+
+#[tokio::test]
+async fn users_add_reads_the_password_from_standard_input_never_from_the_command_line() {
+    let database = TestDatabase::create().await.expect("a test database");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let cordtrace = || {
+        let mut command = cordtrace(dir.path());
+        command.env("CORDTRACE_DATABASE_URL", database.url());
+        command
+    };
+    let add = [
+        "users",
+        "add",
+        "--username",
+        "tech.one",
+        "--name",
+        "Tina Tech",
+    ];
+
+    let on_the_command_line = run(
+        cordtrace()
+            .args(add)
+            .args(["--role", "technician", "--password", PASSWORD]),
+        "",
+    );
+    assert_eq!(on_the_command_line.status.code(), Some(2));
+    assert!(stderr(&on_the_command_line).contains("--password"));
+    assert!(!stderr(&on_the_command_line).contains(PASSWORD));
+    assert!(!stdout(&on_the_command_line).contains(PASSWORD));
+
+    let empty = run(cordtrace().args(add).args(["--role", "technician"]), "");
+    assert!(!empty.status.success());
+    assert!(
+        stderr(&empty).contains("no password given"),
+        "{}",
+        stderr(&empty)
+    );
+    let short = run(
+        cordtrace().args(add).args(["--role", "technician"]),
+        "short\n",
+    );
+    assert!(!short.status.success());
+    let list = run(cordtrace().args(["users", "list"]), "");
+    assert_success(&list);
+    assert_eq!(stdout(&list), "", "refused additions added nobody");
+
+    let added = run(
+        cordtrace()
+            .args(add)
+            .args(["--role", "technician", "--role", "analyst"]),
+        &format!("{PASSWORD}\n"),
+    );
+    assert_success(&added);
+    assert!(stdout(&added).starts_with("added user tech.one ("));
+    let from_environment = run(
+        cordtrace()
+            .args(["users", "add", "--username", "qa.one", "--name", "Quinn QA"])
+            .args(["--role", "qa"])
+            .env("CORDTRACE_PASSWORD", PASSWORD),
+        "",
+    );
+    assert_success(&from_environment);
+
+    let list = run(cordtrace().args(["users", "list"]), "");
+    assert_success(&list);
+    let rows: Vec<Vec<String>> = stdout(&list)
+        .lines()
+        .map(|line| line.split('\t').skip(1).map(str::to_owned).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["qa.one", "Quinn QA", "qa", "active"],
+            ["tech.one", "Tina Tech", "technician,analyst", "active"],
+        ]
+    );
+    for output in [&added, &from_environment, &list] {
+        assert!(!stdout(output).contains(PASSWORD) && !stderr(output).contains(PASSWORD));
+    }
+    database.drop_database().await.expect("dropped");
+}
+
+/// A `cordtrace serve` child whose standard error is collected line by line.
+struct Served {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    log: Vec<String>,
+}
+
+impl Served {
+    fn spawn(command: &mut Command) -> Self {
+        let mut child = command
+            .arg("serve")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cordtrace serve starts");
+        let stderr = child.stderr.take().expect("a stderr pipe");
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            lines,
+            log: Vec::new(),
+        }
+    }
+
+    /// Reads the log until the line saying where the server listens.
+    fn address(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            let Ok(line) = self.lines.recv_timeout(left) else {
+                break;
+            };
+            self.log.push(line.clone());
+            let Ok(event) = serde_json::from_str::<serde_json::Value>(&line) else {
+                panic!("a log line that is not JSON: {line}");
+            };
+            if event["message"] == "cordtrace is serving" {
+                return event["addr"].as_str().expect("an addr field").to_owned();
+            }
+        }
+        panic!(
+            "the server never said it was serving:\n{}",
+            self.log.join("\n")
+        );
+    }
+
+    /// Sends `signal` (`TERM`, `INT`) and waits for the exit; returns the whole log.
+    fn signal(mut self, signal: &str) -> (std::process::ExitStatus, String) {
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("the child can be polled") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("cordtrace serve did not stop on SIG{signal}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        self.log.extend(self.lines.iter());
+        (status, self.log.join("\n"))
+    }
+}
+
+#[tokio::test]
+async fn serve_answers_and_exits_zero_on_sigterm() {
+    let database = TestDatabase::create().await.expect("a test database");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let configured = || {
+        let mut command = cordtrace(dir.path());
+        command
+            .env("CORDTRACE_DATABASE_URL", database.url())
+            .env("CORDTRACE_LISTEN", "127.0.0.1:0")
+            .env("CORDTRACE_LOG_FORMAT", "json")
+            .env("CORDTRACE_LOG_LEVEL", "debug");
+        command
+    };
+    assert_success(&run(
+        configured().args([
+            "users",
+            "add",
+            "--username",
+            "admin.one",
+            "--name",
+            "Ada Admin",
+            "--role",
+            "admin",
+        ]),
+        &format!("{PASSWORD}\n"),
+    ));
+
+    let mut served = Served::spawn(&mut configured());
+    let addr = served.address();
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(health.status().as_u16(), 200);
+    let login: serde_json::Value = client
+        .post(format!("http://{addr}/graphql"))
+        .header("content-type", "application/json")
+        .body(
+            serde_json::json!({
+                "query": "mutation($p: String!) { login(username: \"admin.one\", password: $p) { token } }",
+                "variables": { "p": PASSWORD },
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("JSON");
+    let token = login["data"]["login"]["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a token: {login}"))
+        .to_owned();
+    let me: serde_json::Value = client
+        .post(format!("http://{addr}/graphql"))
+        .header("content-type", "application/json")
+        .bearer_auth(&token)
+        .body(r#"{ "query": "{ me { printedName } }" }"#)
+        .send()
+        .await
+        .expect("an answer")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["data"]["me"]["printedName"], "Ada Admin");
+    // Bad input is answered, and leaves no panic in the log (checked below).
+    for (content_type, body) in [
+        ("application/json", "not json"),
+        ("application/json", r#"{ "query": "{ nope }" }"#),
+        ("application/json", r#"{ "query": "mutation { login(" }"#),
+        ("text/plain", r#"{ "query": "{ __typename }" }"#),
+    ] {
+        let status = client
+            .post(format!("http://{addr}/graphql"))
+            .header("content-type", content_type)
+            .header("accept", "application/graphql-response+json")
+            .body(body)
+            .send()
+            .await
+            .expect("an answer")
+            .status();
+        assert!(status.is_client_error(), "{body}: {status}");
+    }
+
+    let (status, log) = served.signal("TERM");
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert!(log.contains("\"stopped\""), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+    assert!(!log.contains(PASSWORD), "the password is in the log");
+    assert!(!log.contains(&token), "the token is in the log");
+    assert!(!log.contains("$argon2"), "a password hash is in the log");
+    assert!(
+        std::net::TcpStream::connect(&addr).is_err(),
+        "the port is closed"
+    );
+    database.drop_database().await.expect("dropped");
+}
+
+#[test]
+fn configuration_precedence_is_defaults_then_file_then_environment_then_flags() {
+    /// Runs `migrate` with `adjust` in a fresh directory holding a configuration file and
+    /// returns which of the candidate data directories it created.
+    fn data_dir_used(adjust: impl FnOnce(&mut Command)) -> Vec<&'static str> {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(
+            dir.path().join("cordtrace.toml"),
+            "data_dir = \"from-file\"\nlog_level = \"warn\"\n",
+        )
+        .expect("the file is written");
+        let mut command = cordtrace(dir.path());
+        command.arg("migrate");
+        adjust(&mut command);
+        assert_success(&run(&mut command, ""));
+        ["cordtrace-data", "from-file", "from-env", "from-flag"]
+            .into_iter()
+            .filter(|candidate| dir.path().join(candidate).join("cordtrace.db").exists())
+            .collect()
+    }
+
+    assert_eq!(data_dir_used(|_| {}), ["cordtrace-data"]);
+    assert_eq!(
+        data_dir_used(|command| {
+            command.args(["--config", "cordtrace.toml"]);
+        }),
+        ["from-file"]
+    );
+    assert_eq!(
+        data_dir_used(|command| {
+            command.env("CORDTRACE_CONFIG", "cordtrace.toml");
+        }),
+        ["from-file"]
+    );
+    assert_eq!(
+        data_dir_used(|command| {
+            command
+                .args(["--config", "cordtrace.toml"])
+                .env("CORDTRACE_DATA_DIR", "from-env");
+        }),
+        ["from-env"]
+    );
+    assert_eq!(
+        data_dir_used(|command| {
+            command
+                .args(["--config", "cordtrace.toml", "--data-dir", "from-flag"])
+                .env("CORDTRACE_DATA_DIR", "from-env");
+        }),
+        ["from-flag"]
+    );
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("bad.toml"), "data_dri = \"typo\"\n").expect("written");
+    let refused = run(
+        cordtrace(dir.path()).args(["migrate", "--config", "bad.toml"]),
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("data_dri"),
+        "{}",
+        stderr(&refused)
+    );
+    let bad_environment = run(
+        cordtrace(dir.path())
+            .arg("migrate")
+            .env("CORDTRACE_LOCKOUT_FAILURES", "many"),
+        "",
+    );
+    assert_eq!(bad_environment.status.code(), Some(2));
+    assert!(!dir.path().join("cordtrace-data").exists());
+}
+
+#[test]
+fn serve_with_no_configuration_uses_sqlite_in_cordtrace_data_and_stops_on_sigint() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Only the port is configured, so that tests do not fight over 8080.
+    let mut served = Served::spawn(
+        cordtrace(dir.path())
+            .env("CORDTRACE_LISTEN", "127.0.0.1:0")
+            .env("CORDTRACE_LOG_FORMAT", "json")
+            .env("CORDTRACE_LOG_LEVEL", "info"),
+    );
+    let addr = served.address();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    let data = dir.path().join("cordtrace-data");
+    assert!(data.join("cordtrace.db").exists());
+    assert!(data.join("ledger-signing.key").exists());
+    let (status, log) = served.signal("INT");
+    assert_eq!(status.code(), Some(0), "{log}");
+    let output = run(cordtrace(dir.path()).args(["migrate", "--status"]), "");
+    assert_eq!(
+        lines(&output),
+        status_lines("applied"),
+        "serve migrated the database that migrate sees"
+    );
+}

@@ -1,0 +1,1 @@
+//! Store commands of release testing and QA disposition.
