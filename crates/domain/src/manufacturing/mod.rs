@@ -12,6 +12,9 @@ mod material;
 mod step;
 mod unit;
 
+#[cfg(test)]
+mod tests;
+
 pub use deviation::{Closure, Deviation, Severity};
 pub use donation::{ArrivalCondition, DinSource, Donation, Receipt};
 pub use donor::{

@@ -1,0 +1,157 @@
+//! Filling units and handing them over.
+
+use crate::ids::{HandoffId, UnitId};
+use crate::isbt128::ProductCode;
+use crate::manufacturing::commands::units::{UnitDin, UnitSpec};
+use crate::manufacturing::commands::{materials, units};
+use crate::manufacturing::{
+    ArrivalCondition, Container, Custody, LotKind, StepKind, StorageLocation,
+};
+use crate::role::Role;
+use crate::values::{CellCount, Celsius, Millilitres};
+
+use super::world::{World, at, code, id, label, now, tech, tech_2};
+
+fn spec(unit: u128, product_code: &str) -> UnitSpec {
+    UnitSpec {
+        unit_id: id(unit),
+        product_code: ProductCode::parse(product_code).expect("a product code"),
+        container: Container::Bag,
+        volume: Millilitres::parse("50").expect("a volume"),
+        cells: CellCount::new(60_000_000).expect("cells"),
+        expires_at: at(28, 0),
+        location: StorageLocation {
+            site: label("Facility"),
+            freezer: label("LN2-1"),
+            rack: label("R1"),
+            r#box: label("B1"),
+            position: label("P1"),
+        },
+    }
+}
+
+/// A drug product lot in process, and the product code S1234 defined.
+fn drug_product(world: &mut World) -> (crate::ids::LotId, crate::isbt128::Din) {
+    let admin = crate::actor::Actor::User {
+        user_id: id(99),
+        role: Role::Admin,
+    };
+    let events =
+        materials::define_product(&world.state, &admin, "S1234", label("UC-MSC 50 mL bag"));
+    world.ok(admin, events);
+    let (_, donation) = world.donor(true);
+    let din = world.state.donations[&donation].din;
+    let primary = world.primary_culture(donation);
+    let passage = world.step(StepKind::Passage, vec![primary], &[LotKind::Passage]);
+    let passage = world.run(passage);
+    let harvest = world.step(StepKind::Harvest, passage, &[LotKind::DrugSubstance]);
+    let substance = world.run(harvest);
+    let formulation = world.step(StepKind::Formulation, substance, &[LotKind::DrugProduct]);
+    (world.run(formulation)[0], din)
+}
+
+#[test]
+fn fill_checks_product_codes_divisions_and_times() {
+    let mut world = World::new();
+    let (lot, din) = drug_product(&mut world);
+    let fill = |world: &World, specs: Vec<UnitSpec>| {
+        units::fill(
+            &world.state,
+            &tech(),
+            lot,
+            UnitDin::Donation(din),
+            at(24, 20),
+            specs,
+            now(),
+        )
+    };
+    assert_eq!(
+        code(fill(&world, vec![spec(500, "S9999VA0")])),
+        "UNKNOWN_PRODUCT_CODE"
+    );
+    assert_eq!(
+        code(fill(
+            &world,
+            vec![spec(500, "S1234VA0"), spec(501, "S1234VA0")]
+        )),
+        "DUPLICATE_UNIT"
+    );
+    assert_eq!(code(fill(&world, Vec::new())), "BAD_LIST");
+    let mut expired_before_frozen = spec(500, "S1234VA0");
+    expired_before_frozen.expires_at = at(24, 19);
+    assert_eq!(
+        code(fill(&world, vec![expired_before_frozen])),
+        "END_BEFORE_START"
+    );
+    let events = fill(&world, vec![spec(500, "S1234VA0"), spec(501, "S1234VB0")]);
+    world.ok(tech(), events);
+    let unit = &world.state.units[&id::<UnitId>(500)];
+    assert_eq!(unit.din, din);
+    // The same division again on the same DIN is a duplicate across fills too.
+    assert_eq!(
+        code(fill(&world, vec![spec(502, "S1234VA0")])),
+        "DUPLICATE_UNIT"
+    );
+}
+
+#[test]
+fn a_hand_off_needs_two_people() {
+    let mut world = World::new();
+    let (lot, din) = drug_product(&mut world);
+    let events = units::fill(
+        &world.state,
+        &tech(),
+        lot,
+        UnitDin::Donation(din),
+        at(24, 20),
+        vec![spec(500, "S1234VA0")],
+        now(),
+    );
+    world.ok(tech(), events);
+    let unit: UnitId = id(500);
+    let handoff: HandoffId = id(600);
+    let temperature = Celsius::parse("-150").expect("a temperature");
+    assert_eq!(
+        code(units::receive(
+            &world.state,
+            &tech_2(),
+            unit,
+            temperature,
+            ArrivalCondition::Intact
+        )),
+        "NOT_IN_TRANSIT"
+    );
+    let events = units::dispatch(&world.state, &tech(), unit, handoff, label("Ward 7"));
+    world.ok(tech(), events);
+    assert_eq!(
+        code(units::dispatch(
+            &world.state,
+            &tech(),
+            unit,
+            id(601),
+            label("Ward 8")
+        )),
+        "IN_TRANSIT"
+    );
+    assert_eq!(
+        code(units::receive(
+            &world.state,
+            &tech(),
+            unit,
+            temperature,
+            ArrivalCondition::Intact
+        )),
+        "SAME_CUSTODIAN"
+    );
+    let events = units::receive(
+        &world.state,
+        &tech_2(),
+        unit,
+        temperature,
+        ArrivalCondition::Intact,
+    );
+    world.ok(tech_2(), events);
+    assert!(
+        matches!(world.state.units[&unit].custody, Custody::Received { handoff: h, .. } if h == handoff)
+    );
+}
