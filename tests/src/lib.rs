@@ -6,6 +6,7 @@
 //! name, dropped afterwards. CI runs the whole suite once each way.
 
 pub mod fixtures;
+pub mod release_fixtures;
 
 use std::time::Duration;
 

@@ -30,6 +30,50 @@ pub enum Access {
 const EVERY_ROLE: &[Role] = &Role::ALL;
 const USER_ADMINS: &[Role] = &[Admin];
 const LEDGER_READERS: &[Role] = &[Auditor, Qa, Admin];
+/// Who enters donor data, material lots and equipment, and reads a donor's personal data.
+const DONOR_STAFF: &[Role] = &[Role::Technician, Qa];
+/// Who registers donations and receives them at the lab.
+const DONATION_STAFF: &[Role] = &[Role::Technician];
+/// Who reads donors (without personal data), donations, materials and equipment.
+const INTAKE_READERS: &[Role] = &[Role::Technician, Role::Analyst, Qa, Auditor];
+/// Who records production: steps, lot completion, fills, storage.
+const PRODUCTION_STAFF: &[Role] = &[Role::Technician];
+/// Who reads lots, steps, deviations and lineage.
+const PRODUCTION_READERS: &[Role] = &[Role::Technician, Role::Analyst, Qa, Auditor];
+/// Who hands units off: dispatch and receipt.
+const UNIT_CUSTODIANS: &[Role] = &[Role::Technician, Role::Clinician];
+/// Who reports and assesses deviations.
+const DEVIATION_REPORTERS: &[Role] = &[Role::Technician, Qa];
+/// Who reads units.
+const UNIT_READERS: &[Role] = &[
+    Role::Technician,
+    Role::Analyst,
+    Qa,
+    Role::Clinician,
+    Auditor,
+];
+
+/// Who reads specifications, testing records, results, investigations and release blockers.
+const RELEASE_READERS: &[Role] = &[Role::Technician, Role::Analyst, Qa, Auditor];
+/// Who reads a certificate of analysis (in GraphQL and as the rendered document).
+const CERTIFICATE_READERS: &[Role] = &[
+    Role::Technician,
+    Role::Analyst,
+    Qa,
+    Role::Clinician,
+    Auditor,
+];
+
+/// Who treats patients: registers them, orders, checks at the bedside, administers, follows up,
+/// and reads a patient's personal data.
+const CLINICIANS: &[Role] = &[Role::Clinician];
+/// Who allocates units to orders, takes them back and records their thaw.
+const UNIT_PREPARERS: &[Role] = &[Role::Clinician, Role::Technician];
+/// Who reads patients (by opaque key; personal data is clinicians' only), orders and
+/// administrations.
+const PATIENT_READERS: &[Role] = &[Role::Clinician, Qa, Auditor];
+/// Who reads look-back and outcome summaries (no personal data in either).
+const OUTCOME_READERS: &[Role] = &[Role::Clinician, Role::Analyst, Qa, Auditor];
 
 /// The access table: `Type.field` and its rule.
 pub const RULES: &[(&str, Access)] = &[
@@ -59,6 +103,121 @@ pub const RULES: &[(&str, Access)] = &[
         "Mutation.signCheckpoint",
         Access::Roles(&[Auditor, Qa, Admin]),
     ),
+    // Production: technicians record steps, fills and storage; QA holds, discards, destroys,
+    // closes deviations and sets unit status; technicians and clinicians hand units off. The
+    // record is read by technician, analyst, qa and auditor; units also by clinicians.
+    ("Mutation.recordStep", Access::Roles(PRODUCTION_STAFF)),
+    ("Mutation.completeStep", Access::Roles(PRODUCTION_STAFF)),
+    ("Mutation.completeLot", Access::Roles(PRODUCTION_STAFF)),
+    ("Mutation.holdLot", Access::Roles(&[Qa])),
+    ("Mutation.liftLotHold", Access::Roles(&[Qa])),
+    ("Mutation.discardLot", Access::Roles(&[Qa])),
+    ("Mutation.expireLot", Access::Roles(&[Qa])),
+    ("Mutation.destroyLot", Access::Roles(&[Qa])),
+    ("Mutation.openDeviation", Access::Roles(DEVIATION_REPORTERS)),
+    (
+        "Mutation.assessDeviation",
+        Access::Roles(DEVIATION_REPORTERS),
+    ),
+    ("Mutation.closeDeviation", Access::Roles(&[Qa])),
+    ("Mutation.fillUnits", Access::Roles(PRODUCTION_STAFF)),
+    ("Mutation.storeUnit", Access::Roles(PRODUCTION_STAFF)),
+    ("Mutation.dispatchUnit", Access::Roles(UNIT_CUSTODIANS)),
+    ("Mutation.receiveUnit", Access::Roles(UNIT_CUSTODIANS)),
+    ("Mutation.setUnitStatus", Access::Roles(&[Qa])),
+    ("Query.lot", Access::Roles(PRODUCTION_READERS)),
+    ("Query.lotByCode", Access::Roles(PRODUCTION_READERS)),
+    ("Query.lots", Access::Roles(PRODUCTION_READERS)),
+    ("Query.step", Access::Roles(PRODUCTION_READERS)),
+    ("Query.steps", Access::Roles(PRODUCTION_READERS)),
+    ("Query.deviation", Access::Roles(PRODUCTION_READERS)),
+    ("Query.deviations", Access::Roles(PRODUCTION_READERS)),
+    ("Query.unit", Access::Roles(UNIT_READERS)),
+    ("Query.units", Access::Roles(UNIT_READERS)),
+    ("Query.unitByLabel", Access::Roles(UNIT_READERS)),
+    ("Query.upstream", Access::Roles(PRODUCTION_READERS)),
+    ("Query.downstream", Access::Roles(PRODUCTION_READERS)),
+    // Intake: donors, donations, materials, equipment, product codes. Technicians (and QA, as
+    // the domain allows) enter donor data; technicians register and receive donations; QA
+    // determines eligibility (signed) and sets material QC; admins define product codes. Reads:
+    // technician, analyst, qa, auditor. A donor's personal data: technician and qa only; any
+    // other reader of a donor gets FORBIDDEN at `personalData` and null there.
+    ("Mutation.registerDonor", Access::Roles(DONOR_STAFF)),
+    ("Mutation.recordConsent", Access::Roles(DONOR_STAFF)),
+    ("Mutation.withdrawConsent", Access::Roles(DONOR_STAFF)),
+    ("Mutation.recordScreening", Access::Roles(DONOR_STAFF)),
+    ("Mutation.determineEligibility", Access::Roles(&[Qa])),
+    ("Mutation.registerDonation", Access::Roles(DONATION_STAFF)),
+    ("Mutation.receiveDonation", Access::Roles(DONATION_STAFF)),
+    ("Mutation.registerMaterialLot", Access::Roles(DONOR_STAFF)),
+    ("Mutation.setMaterialQcStatus", Access::Roles(&[Qa])),
+    ("Mutation.registerEquipment", Access::Roles(DONOR_STAFF)),
+    ("Mutation.calibrateEquipment", Access::Roles(DONOR_STAFF)),
+    ("Mutation.defineProduct", Access::Roles(&[Admin])),
+    ("Query.donor", Access::Roles(INTAKE_READERS)),
+    ("Query.donors", Access::Roles(INTAKE_READERS)),
+    ("Query.donation", Access::Roles(INTAKE_READERS)),
+    ("Query.donationByDin", Access::Roles(INTAKE_READERS)),
+    ("Query.donations", Access::Roles(INTAKE_READERS)),
+    ("Query.screeningPanel", Access::Roles(INTAKE_READERS)),
+    ("Query.materialLot", Access::Roles(INTAKE_READERS)),
+    ("Query.materialLots", Access::Roles(INTAKE_READERS)),
+    ("Query.equipment", Access::Roles(INTAKE_READERS)),
+    ("Query.equipmentList", Access::Roles(INTAKE_READERS)),
+    ("Query.products", Access::Roles(EVERY_ROLE)),
+    ("Donor.personalData", Access::Roles(DONOR_STAFF)),
+    // Release: analysts begin testing and record results; QA imports and defines
+    // specifications, invalidates results, closes investigations and disposes of lots (all
+    // signed but specifications). Specifications, testing records, results, investigations and
+    // release blockers are read by technician, analyst, qa and auditor; the certificate of
+    // analysis also by clinicians, who receive it with the product (it names donors by key only).
+    ("Mutation.importDefaultSpecification", Access::Roles(&[Qa])),
+    ("Mutation.defineSpecification", Access::Roles(&[Qa])),
+    ("Mutation.beginTesting", Access::Roles(&[Role::Analyst])),
+    ("Mutation.recordTestResult", Access::Roles(&[Role::Analyst])),
+    ("Mutation.invalidateTestResult", Access::Roles(&[Qa])),
+    ("Mutation.closeInvestigation", Access::Roles(&[Qa])),
+    ("Mutation.releaseLot", Access::Roles(&[Qa])),
+    ("Mutation.rejectLot", Access::Roles(&[Qa])),
+    ("Query.specifications", Access::Roles(RELEASE_READERS)),
+    ("Query.specification", Access::Roles(RELEASE_READERS)),
+    ("Query.lotTesting", Access::Roles(RELEASE_READERS)),
+    ("Query.testResult", Access::Roles(RELEASE_READERS)),
+    ("Query.investigations", Access::Roles(RELEASE_READERS)),
+    ("Query.investigation", Access::Roles(RELEASE_READERS)),
+    ("Query.releaseBlockers", Access::Roles(RELEASE_READERS)),
+    (
+        "Query.certificateOfAnalysis",
+        Access::Roles(CERTIFICATE_READERS),
+    ),
+    // Clinical: clinicians register patients, weigh them, sign orders, check at the bedside,
+    // sign administrations and record follow-up; clinicians and technicians allocate, take
+    // back and thaw units (dispatch and receipt are the production hand-offs above); QA signs
+    // recalls. Patients, orders and administrations are read by clinician, qa and auditor;
+    // look-back and outcome summaries also by analysts. A patient's personal data: clinicians
+    // only; any other reader of a patient gets FORBIDDEN at `personalData` and null there.
+    ("Mutation.registerPatient", Access::Roles(CLINICIANS)),
+    ("Mutation.recordWeight", Access::Roles(CLINICIANS)),
+    ("Mutation.placeOrder", Access::Roles(CLINICIANS)),
+    ("Mutation.cancelOrder", Access::Roles(CLINICIANS)),
+    ("Mutation.allocateUnit", Access::Roles(UNIT_PREPARERS)),
+    ("Mutation.deallocateUnit", Access::Roles(UNIT_PREPARERS)),
+    ("Mutation.thawUnit", Access::Roles(UNIT_PREPARERS)),
+    ("Mutation.bedsideCheck", Access::Roles(CLINICIANS)),
+    ("Mutation.administerUnit", Access::Roles(CLINICIANS)),
+    ("Mutation.recordVisit", Access::Roles(CLINICIANS)),
+    ("Mutation.recordAdverseEvent", Access::Roles(CLINICIANS)),
+    ("Mutation.resolveAdverseEvent", Access::Roles(CLINICIANS)),
+    ("Mutation.recall", Access::Roles(&[Qa])),
+    ("Query.patient", Access::Roles(PATIENT_READERS)),
+    ("Query.patientByKey", Access::Roles(PATIENT_READERS)),
+    ("Query.patients", Access::Roles(PATIENT_READERS)),
+    ("Query.order", Access::Roles(PATIENT_READERS)),
+    ("Query.administration", Access::Roles(PATIENT_READERS)),
+    ("Query.lookback", Access::Roles(OUTCOME_READERS)),
+    ("Query.outcomeSummary", Access::Roles(OUTCOME_READERS)),
+    ("Patient.personalData", Access::Roles(CLINICIANS)),
+    ("PatientExposure.patient", Access::Roles(PATIENT_READERS)),
 ];
 
 /// The rule for `Type.field`, if the table has one.
@@ -95,6 +254,13 @@ fn check(viewer: &Viewer, operation: &str, is_root: bool) -> Result<(), ApiError
         }
         None => Ok(()),
     }
+}
+
+/// Applies the rule of the root operation `operation` (such as `Query.certificateOfAnalysis`)
+/// to `viewer` outside GraphQL, exactly as the extension does: for the HTTP routes that serve
+/// what a query returns in another form.
+pub fn authorize(viewer: &Viewer, operation: &str) -> Result<(), ApiError> {
+    check(viewer, operation, true)
 }
 
 /// The extension that consults [`RULES`] before any resolver runs.

@@ -18,6 +18,8 @@ pub struct ApiContext {
     pub signer: cordtrace_ledger::LedgerSigner,
     /// Screening markers, transit limit and the FIN for assigned DINs.
     pub manufacturing: cordtrace_store::commands::manufacturing::ManufacturingPolicy,
+    /// Thaw window, weight window, dose tolerance, check validity and the facility time zone.
+    pub clinical: cordtrace_store::commands::clinical::ClinicalPolicy,
 }
 
 /// Who is asking, resolved once per request from the bearer token.

@@ -4,17 +4,22 @@
 //! one command or query of the store, and convert the result; no business rule lives here.
 
 pub mod access;
+mod clinical;
 mod codes;
 mod context;
 pub mod error;
 mod identity;
+mod intake;
 mod ledger;
+mod production;
+mod release;
 mod signing;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 pub use context::{ApiContext, Viewer};
 pub use error::{ApiError, ErrorCode};
+pub use release::{CERTIFICATE_OPERATION, certificate_document};
 
 /// Deepest query accepted: deep enough for lineage views, shallow enough to stop abuse.
 pub const MAX_DEPTH: usize = 16;
@@ -23,11 +28,26 @@ pub const MAX_COMPLEXITY: usize = 5_000;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, ledger::LedgerQuery);
+pub struct Query(
+    identity::IdentityQuery,
+    ledger::LedgerQuery,
+    production::ProductionQuery,
+    production::LineageQuery,
+    intake::IntakeQuery,
+    release::ReleaseQuery,
+    clinical::ClinicalQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, ledger::LedgerMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    ledger::LedgerMutation,
+    production::ProductionMutation,
+    intake::IntakeMutation,
+    release::ReleaseMutation,
+    clinical::ClinicalMutation,
+);
 
 /// The schema type.
 pub type CordSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -42,7 +62,13 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema serving `context`.
 pub fn schema(context: ApiContext) -> CordSchema {
-    builder().data(context).finish()
+    let intake_loader = intake::data_loader(context.executor.database().clone());
+    let clinical_loader = clinical::data_loader(context.executor.database().clone());
+    builder()
+        .data(intake_loader)
+        .data(clinical_loader)
+        .data(context)
+        .finish()
 }
 
 /// The schema in SDL, built without a database.

@@ -76,6 +76,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let manufacturing = settings
         .manufacturing_policy()
         .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
+    let clinical = settings
+        .clinical_policy()
+        .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
     let database = open_database(&settings).await?;
     let (executor, writer) = Executor::start(database.clone());
     let api = ApiContext {
@@ -83,6 +86,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         auth_policy: settings.auth_policy(),
         signer: signer.clone(),
         manufacturing,
+        clinical,
     };
     let state = AppState {
         schema: cordtrace_api::schema(api.clone()),

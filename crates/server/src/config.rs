@@ -71,6 +71,16 @@ pub struct Settings {
     pub screening_markers: Vec<MarkerSetting>,
     /// Seconds in-flight requests get to finish after a shutdown signal.
     pub shutdown_grace_secs: u64,
+    /// Minutes after thawing a unit may still be infused (the post-thaw use-by window).
+    pub thaw_window_minutes: u32,
+    /// Days the latest body weight may be old at the bedside check.
+    pub weight_window_days: u32,
+    /// Percent a unit's cells per kg may differ from the prescribed dose per kg.
+    pub dose_tolerance_percent: u32,
+    /// Minutes an accepted bedside check allows the infusion to start.
+    pub check_valid_minutes: u32,
+    /// The facility's IANA time zone (e.g. `Europe/Paris`), in which expiry labels are printed.
+    pub facility_time_zone: String,
 }
 
 impl Default for Settings {
@@ -101,6 +111,11 @@ impl Default for Settings {
                 })
                 .collect(),
             shutdown_grace_secs: 30,
+            thaw_window_minutes: 4 * 60,
+            weight_window_days: 7,
+            dose_tolerance_percent: 10,
+            check_valid_minutes: 30,
+            facility_time_zone: "UTC".to_owned(),
         }
     }
 }
@@ -199,6 +214,31 @@ impl Settings {
                 fin,
             },
         )
+    }
+}
+
+impl Settings {
+    /// The bedside and administration limits this installation applies; fails on an unknown
+    /// time zone.
+    pub fn clinical_policy(
+        &self,
+    ) -> Result<cordtrace_store::commands::clinical::ClinicalPolicy, String> {
+        let time_zone = self
+            .facility_time_zone
+            .parse::<chrono_tz::Tz>()
+            .map_err(|_| {
+                format!(
+                    "facility_time_zone: {:?} is not an IANA time zone",
+                    self.facility_time_zone
+                )
+            })?;
+        Ok(cordtrace_store::commands::clinical::ClinicalPolicy {
+            thaw_window: chrono::Duration::minutes(i64::from(self.thaw_window_minutes.max(1))),
+            weight_window_days: i64::from(self.weight_window_days),
+            dose_tolerance_percent: self.dose_tolerance_percent,
+            check_valid_for: chrono::Duration::minutes(i64::from(self.check_valid_minutes.max(1))),
+            time_zone,
+        })
     }
 }
 

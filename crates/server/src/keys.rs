@@ -48,23 +48,31 @@ fn create_key_file(path: &Path, origin: &str) -> anyhow::Result<LedgerSigner> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
+    // Write the key to a private temporary file first and link it into place: the key file then
+    // appears whole or not at all, so another process starting at the same moment never reads a
+    // half-written key, and an existing key is never overwritten.
+    let temporary = path.with_extension(format!("tmp.{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = match options.open(path) {
-        Ok(file) => file,
+    let written = options
+        .open(&temporary)
+        .and_then(|mut file| {
+            writeln!(file, "{}", signer.private_key_string())?;
+            file.sync_all()
+        })
+        .with_context(|| format!("cannot write {}", temporary.display()));
+    let linked = written.and_then(|()| match std::fs::hard_link(&temporary, path) {
+        Ok(()) => Ok(true),
         // Another process created it first: use theirs, so every process signs with one key.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-            return read_key_file(path);
-        }
-        Err(error) => {
-            return Err(error).with_context(|| format!("cannot create {}", path.display()));
-        }
-    };
-    writeln!(file, "{}", signer.private_key_string())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(error).with_context(|| format!("cannot create {}", path.display())),
+    });
+    let _ = std::fs::remove_file(&temporary);
+    if !linked? {
+        return read_key_file(path);
+    }
     tracing::info!(path = %path.display(), verifier_key = %signer.verifier_key(), "created the ledger signing key");
     Ok(signer)
 }

@@ -15,11 +15,25 @@ pub enum Backend {
     Postgres,
 }
 
+/// A PostgreSQL advisory lock key ("cordmigr" in ASCII) held while migrating.
+const MIGRATION_LOCK: i64 = 0x636f_7264_6d69_6772;
+
 /// A connection pool and the backend behind it.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Database {
     connection: DatabaseConnection,
     backend: Backend,
+    url: String,
+}
+
+/// The URL may hold a password: Debug shows it redacted.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .field("url", &redact_url(&self.url))
+            .finish_non_exhaustive()
+    }
 }
 
 /// A migration, applied or pending.
@@ -74,6 +88,7 @@ impl Database {
         Ok(Self {
             connection,
             backend,
+            url: url.to_owned(),
         })
     }
 
@@ -88,8 +103,37 @@ impl Database {
     }
 
     /// Applies pending migrations.
+    ///
+    /// On PostgreSQL several processes may start at once against a fresh database; a session
+    /// advisory lock, held on a connection of its own, lets one migrate while the others wait and
+    /// then find nothing pending.
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.connection, None).await
+        if self.backend != Backend::Postgres {
+            return Migrator::up(&self.connection, None).await;
+        }
+        let mut options = ConnectOptions::new(self.url.clone());
+        options
+            .sqlx_logging(false)
+            .max_connections(1)
+            .min_connections(1);
+        let lock = sea_orm::Database::connect(options).await?;
+        let key = sea_orm::Value::from(MIGRATION_LOCK);
+        lock.execute_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_lock($1)",
+            [key.clone()],
+        ))
+        .await?;
+        let migrated = Migrator::up(&self.connection, None).await;
+        let unlocked = lock
+            .execute_raw(sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_unlock($1)",
+                [key],
+            ))
+            .await;
+        lock.close().await?;
+        migrated.and(unlocked.map(|_| ()))
     }
 
     /// Lists every migration and whether it is applied.

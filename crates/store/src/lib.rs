@@ -12,6 +12,7 @@ pub mod executor;
 pub mod ledger;
 pub mod lineage;
 pub mod projection;
+pub mod queries;
 pub mod side_write;
 
 pub use db::{Backend, Database, MigrationState};

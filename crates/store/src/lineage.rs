@@ -139,7 +139,11 @@ pub async fn lots_of_donations(
     with_descendants(db, roots).await
 }
 
-/// Every lot a step using `materials` touched, and every lot made from those, at any depth.
+/// Every lot a step using `materials` made, every lot such a step worked on in place (a step
+/// that makes no lot, such as feeding), and every lot made from those, at any depth.
+///
+/// The lots a step took in to make new ones are not included: a passage from a cell bank with a
+/// trypsin lot does not put the trypsin into the bank, nor into the bank's other branches.
 pub async fn lots_using_materials(
     db: &impl ConnectionTrait,
     materials: &[MaterialLotId],
@@ -149,11 +153,12 @@ pub async fn lots_using_materials(
     }
     let list = placeholders(1, materials.len());
     let sql = format!(
-        "SELECT si.lot_id AS id FROM step_input si JOIN step_material sm ON sm.step_id = si.step_id
+        "SELECT so.lot_id AS id FROM step_output so JOIN step_material sm ON sm.step_id = so.step_id
            WHERE sm.material_lot_id IN ({list})
          UNION
-         SELECT so.lot_id AS id FROM step_output so JOIN step_material sm ON sm.step_id = so.step_id
-           WHERE sm.material_lot_id IN ({list})"
+         SELECT si.lot_id AS id FROM step_input si JOIN step_material sm ON sm.step_id = si.step_id
+           WHERE sm.material_lot_id IN ({list})
+             AND NOT EXISTS (SELECT 1 FROM step_output made WHERE made.step_id = si.step_id)"
     );
     let roots: Vec<LotId> = ids(db, &sql, uuid_values(materials))
         .await?

@@ -4,11 +4,11 @@
 
 use chrono::NaiveDate;
 use cordtrace_domain::Timestamp;
-use cordtrace_domain::ids::{DonorId, SessionId, UserId};
+use cordtrace_domain::ids::{DonorId, PatientId, SessionId, UserId};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
 
-use crate::entity::{donor_personal, user_credential, user_session};
+use crate::entity::{donor_personal, patient_personal, user_credential, user_session};
 use crate::error::CommandError;
 
 /// A donor's personal data, as entered by a technician. Readable by technicians and QA only.
@@ -28,6 +28,27 @@ pub struct DonorPersonalData {
 impl std::fmt::Debug for DonorPersonalData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("DonorPersonalData(<redacted>)")
+    }
+}
+
+/// A patient's personal data, as entered by a clinician. Readable by clinicians only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PatientPersonalData {
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// The hospital's record number.
+    pub hospital_record_number: Option<String>,
+    /// The id on the wristband, exactly as a bedside scan's lookup key reads it (the number of
+    /// an ISBT 128 `&#` structure, or the plain id).
+    pub wristband_id: String,
+}
+
+/// Personal data stays out of logs, even through Debug.
+impl std::fmt::Debug for PatientPersonalData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PatientPersonalData(<redacted>)")
     }
 }
 
@@ -65,6 +86,13 @@ pub enum SideWrite {
         donor_id: DonorId,
         /// The data.
         data: DonorPersonalData,
+    },
+    /// Stores a patient's personal data, apart from the ledger.
+    PatientPersonal {
+        /// The patient.
+        patient_id: PatientId,
+        /// The data.
+        data: PatientPersonalData,
     },
 }
 
@@ -128,6 +156,17 @@ impl SideWrite {
                     redacted_at: Set(None),
                 };
                 donor_personal::Entity::insert(row).exec(txn).await?;
+            }
+            SideWrite::PatientPersonal { patient_id, data } => {
+                let row = patient_personal::ActiveModel {
+                    patient_id: Set(patient_id.as_uuid()),
+                    full_name: Set(Some(data.full_name)),
+                    date_of_birth: Set(data.date_of_birth),
+                    hospital_record_number: Set(data.hospital_record_number),
+                    wristband_id: Set(Some(data.wristband_id)),
+                    redacted_at: Set(None),
+                };
+                patient_personal::Entity::insert(row).exec(txn).await?;
             }
         }
         Ok(())

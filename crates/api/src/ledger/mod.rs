@@ -7,3 +7,4 @@ mod types;
 
 pub use mutation::LedgerMutation;
 pub use query::LedgerQuery;
+pub(crate) use types::LedgerSignature;

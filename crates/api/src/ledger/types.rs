@@ -97,6 +97,25 @@ fn meaning(meaning: ledger::SignatureMeaning) -> MeaningInput {
     }
 }
 
+impl From<ledger::EntrySignature> for LedgerSignature {
+    fn from(signature: ledger::EntrySignature) -> Self {
+        let meaning = meaning(signature.meaning);
+        let signed_at = signature.signed_at.as_datetime();
+        Self {
+            manifestation: manifestation(
+                &signature.printed_name,
+                Timestamp::from_datetime(signed_at),
+                meaning.into(),
+            ),
+            signer_id: signature.signer_id,
+            printed_name: signature.printed_name,
+            signed_at,
+            meaning,
+            content_hash: signature.content_hash.to_string(),
+        }
+    }
+}
+
 impl From<ledger::Entry> for LedgerEntry {
     fn from(entry: ledger::Entry) -> Self {
         let hash = entry.hash().to_string();
@@ -133,22 +152,7 @@ impl From<ledger::Entry> for LedgerEntry {
                 seq: c.seq,
                 reason: c.reason,
             }),
-            signature: body.signature.map(|s| {
-                let meaning = meaning(s.meaning);
-                let signed_at = s.signed_at.as_datetime();
-                LedgerSignature {
-                    manifestation: manifestation(
-                        &s.printed_name,
-                        Timestamp::from_datetime(signed_at),
-                        meaning.into(),
-                    ),
-                    signer_id: s.signer_id,
-                    printed_name: s.printed_name,
-                    signed_at,
-                    meaning,
-                    content_hash: s.content_hash.to_string(),
-                }
-            }),
+            signature: body.signature.map(LedgerSignature::from),
             prev_hash: body.prev_hash.to_string(),
             hash,
         }

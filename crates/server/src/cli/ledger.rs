@@ -4,9 +4,9 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use clap::Subcommand;
-use cordtrace_ledger::{CheckpointVerifier, verify_export};
+use cordtrace_ledger::{CheckpointVerifier, LedgerSigner, verify_export};
 use cordtrace_store::Executor;
 use cordtrace_store::ledger::{checkpoints, export, verify};
 
@@ -88,8 +88,22 @@ impl LedgerCommand {
     }
 }
 
+/// The installation's signing key, which verification never creates: checkpoints checked
+/// against a new key would all look forged.
+fn existing_signer(settings: &Settings) -> anyhow::Result<LedgerSigner> {
+    let path = settings.signing_key_path();
+    if settings.signing_key.is_none() && !path.exists() {
+        bail!(
+            "there is no ledger signing key at {}: point CORDTRACE_SIGNING_KEY_FILE at this \
+             installation's key",
+            path.display()
+        );
+    }
+    keys::load_or_create(settings)
+}
+
 async fn verify_database(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let signer = keys::load_or_create(settings)?;
+    let signer = existing_signer(settings)?;
     let verifier = CheckpointVerifier::new(&signer.verifier_key())
         .context("the installation's verifier key does not parse")?;
     let database = app::open_database(settings).await?;

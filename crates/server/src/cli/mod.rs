@@ -2,6 +2,8 @@
 
 mod ledger;
 mod seed;
+mod seed_release;
+mod spec;
 mod users;
 
 use std::io::Write as _;
@@ -63,6 +65,11 @@ enum Command {
         /// Generate this many donations, each carried to 32 drug product lots of 32 units.
         #[arg(long)]
         scale: Option<usize>,
+    },
+    /// Imports and lists release specifications.
+    Spec {
+        #[command(subcommand)]
+        command: spec::SpecCommand,
     },
     /// Manages users.
     Users {
@@ -129,6 +136,7 @@ impl Command {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Users { command } => command.run(settings).await,
+            Command::Spec { command } => command.run(settings).await,
             Command::Ledger { command } => command.run(settings).await,
             Command::SeedDemo { scale } => seed::run(settings, scale).await,
         }

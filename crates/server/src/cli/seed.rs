@@ -1,5 +1,6 @@
 //! `cordtrace seed-demo`: a small realistic facility for a first look, or a large one for
-//! benchmarks (`--scale N`).
+//! benchmarks (`--scale N`). Both import the default release specification; the small
+//! facility's drug product lot is tested against it and released by QA.
 //!
 //! Everything goes through the same commands as the API, acting as real users, so the ledger of a
 //! seeded installation verifies like any other.
@@ -76,6 +77,7 @@ fn now() -> Timestamp {
 /// duties).
 struct Staff {
     technician: Actor,
+    analyst: Actor,
     qa: Actor,
     admin: Actor,
     qa_signature_name: PrintedName,
@@ -145,6 +147,7 @@ async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<(String
         Staff {
             admin: actor(0),
             technician: actor(1),
+            analyst: actor(3),
             qa: actor(4),
             qa_signature_name: PrintedName::parse(STAFF[4].1)?,
         },
@@ -568,12 +571,23 @@ async fn seed(
 ) -> anyhow::Result<Vec<(String, String, Role)>> {
     let (staff, credentials) = create_staff(executor).await?;
     let supplies = create_supplies(executor, &staff).await?;
+    super::spec::import_default(executor).await?;
     match scale {
         None => {
             let first = create_donor(executor, &staff, policy, 1, true).await?;
             create_donor(executor, &staff, policy, 2, true).await?;
             create_donor(executor, &staff, policy, 3, false).await?;
-            produce(executor, &staff, &supplies, policy, first, 1, 4).await?;
+            let products = produce(executor, &staff, &supplies, policy, first, 1, 4).await?;
+            for lot_id in products {
+                super::seed_release::test_and_release(
+                    executor,
+                    staff.analyst,
+                    staff.qa,
+                    &staff.qa_signature_name,
+                    lot_id,
+                )
+                .await?;
+            }
         }
         Some(donations) => {
             let started = std::time::Instant::now();

@@ -1,5 +1,6 @@
-//! The HTTP surface: GraphQL over HTTP, GraphiQL, health and metrics.
+//! The HTTP surface: GraphQL over HTTP, GraphiQL, the certificate of analysis, health and metrics.
 
+mod certificate;
 mod graphql;
 mod health;
 
@@ -27,6 +28,7 @@ pub struct AppState {
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/certificates/{lot_id}", get(certificate::get))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
         .layer(DefaultBodyLimit::max(max_body_bytes))

@@ -32,12 +32,16 @@ pub enum ExportError {
 }
 
 /// Writes the header, every entry in order, then every checkpoint, to `out`.
+///
+/// Every read happens in one snapshot, so an export of a live ledger never holds a checkpoint
+/// of entries it does not hold.
 pub async fn export(
     database: &Database,
     origin: &str,
     out: &mut impl Write,
 ) -> Result<ExportSummary, ExportError> {
-    let db = database.connection();
+    let snapshot = super::read_snapshot(database).await?;
+    let db = &snapshot;
     out.write_all(ExportLine::header(origin).to_json_line().as_bytes())?;
     let mut entries = 0;
     let mut after = 0;
@@ -64,6 +68,8 @@ pub async fn export(
         )?;
     }
     out.flush()?;
+    // The snapshot only read; ending it releases it at once.
+    snapshot.rollback().await.map_err(QueryError::from)?;
     Ok(ExportSummary {
         entries,
         checkpoints: checkpoints.len() as u64,

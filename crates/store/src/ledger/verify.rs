@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use cordtrace_domain::{Event, EventMeta, State, Timestamp};
 use cordtrace_ledger::{self as ledger, ChainVerifier, CheckpointVerifier};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::rows::{self, entry_from_row, entry_rows_after, to_i64};
 use crate::db::Database;
@@ -47,12 +47,16 @@ pub struct VerifyFault {
 }
 
 fn location(fault: &VerifyFault) -> String {
-    match (&fault.seq, &fault.table, &fault.row) {
-        (Some(seq), _, _) => format!(" at seq {seq}"),
-        (None, Some(table), Some(row)) => format!(" in {table} row {row}"),
-        (None, Some(table), None) => format!(" in {table}"),
-        _ => String::new(),
+    let mut location = String::new();
+    if let Some(seq) = fault.seq {
+        location.push_str(&format!(" at seq {seq}"));
     }
+    match (&fault.table, &fault.row) {
+        (Some(table), Some(row)) => location.push_str(&format!(" in {table} row {row}")),
+        (Some(table), None) => location.push_str(&format!(" in {table}")),
+        _ => {}
+    }
+    location
 }
 
 impl VerifyFault {
@@ -76,10 +80,17 @@ impl VerifyFault {
         }
     }
 
+    /// A fault of the chain names its entry; a fault of a checkpoint names the checkpoint row
+    /// (its tree size), and an entry only when one is known to be at fault: the first missing
+    /// one when the checkpoint covers more entries than remain.
     fn from_ledger(fault: &ledger::Fault) -> Self {
+        let seq = match fault {
+            ledger::Fault::CheckpointBeyondLedger { entries, .. } => Some(entries + 1),
+            _ => fault.seq(),
+        };
         Self {
             kind: fault.kind().to_owned(),
-            seq: fault.seq().or(fault.checkpoint_size()),
+            seq,
             table: fault.checkpoint_size().map(|_| "checkpoint".to_owned()),
             row: fault.checkpoint_size().map(|size| size.to_string()),
             detail: fault.to_string(),
@@ -99,12 +110,16 @@ pub enum VerifyError {
 }
 
 /// Verifies everything in the database against the checkpoint key `verifier`.
+///
+/// Every read happens in one snapshot, so a ledger that grows meanwhile is verified as it was
+/// when verification began.
 pub async fn verify(
     database: &Database,
     verifier: &CheckpointVerifier,
 ) -> Result<VerifyReport, VerifyError> {
     let started = Instant::now();
-    let db = database.connection();
+    let snapshot = super::read_snapshot(database).await?;
+    let db = &snapshot;
     let mut chain = ChainVerifier::new();
     let mut replayed = State::default();
     let mut after = 0;
@@ -112,7 +127,7 @@ pub async fn verify(
         let page = entry_rows_after(db, after, PAGE).await?;
         let Some(last) = page.last() else { break };
         let last_seq = u64::try_from(last.seq).unwrap_or(0);
-        check_subject_index(database, &page, after, last_seq).await?;
+        check_subject_index(db, &page, after, last_seq).await?;
         for row in &page {
             let seq = u64::try_from(row.seq).unwrap_or(0);
             let entry = entry_from_row(row)
@@ -129,7 +144,7 @@ pub async fn verify(
             .check_checkpoint(&checkpoint, verifier)
             .map_err(|fault| VerifyFault::from_ledger(&fault))?;
     }
-    check_merkle_hashes(database, &chain).await?;
+    check_merkle_hashes(db, &chain).await?;
     let stored = projection::load_all(db).await?;
     if let Some(mismatch) = projection::first_mismatch(&replayed, &stored) {
         return Err(VerifyFault::in_table(
@@ -143,6 +158,8 @@ pub async fn verify(
     let summary = chain
         .finish()
         .map_err(|fault| VerifyFault::from_ledger(&fault))?;
+    // The snapshot only read; ending it releases it at once.
+    snapshot.rollback().await.map_err(QueryError::from)?;
     Ok(VerifyReport {
         entries: summary.entries,
         checkpoints: summary.checkpoints,
@@ -197,7 +214,7 @@ fn replay(state: &mut State, entry: &ledger::Entry) -> Result<(), VerifyFault> {
 
 /// The sub-chain index must list exactly the subjects of the entries in `(after, last]`.
 async fn check_subject_index(
-    database: &Database,
+    db: &impl ConnectionTrait,
     page: &[crate::entity::ledger_entry::Model],
     after: u64,
     last: u64,
@@ -206,7 +223,7 @@ async fn check_subject_index(
         .filter(ledger_subject::Column::Seq.gt(to_i64(after)?))
         .filter(ledger_subject::Column::Seq.lte(to_i64(last)?))
         .order_by_asc(ledger_subject::Column::Seq)
-        .all(database.connection())
+        .all(db)
         .await
         .map_err(QueryError::from)?;
     let indexed: BTreeSet<(i64, String, String, Option<i64>)> = indexed
@@ -236,12 +253,12 @@ async fn check_subject_index(
 
 /// Every stored Merkle hash must equal the one recomputed from the entries.
 async fn check_merkle_hashes(
-    database: &Database,
+    db: &impl ConnectionTrait,
     chain: &ChainVerifier,
 ) -> Result<(), VerifyError> {
     let rows = merkle_hash::Entity::find()
         .order_by_asc(merkle_hash::Column::HashIndex)
-        .all(database.connection())
+        .all(db)
         .await
         .map_err(QueryError::from)?;
     for row in rows {

@@ -3,14 +3,14 @@
 //! The same mapping serves commands (load what a decision needs, save what events touched) and
 //! verification (load every table and compare it with the state replayed from the ledger).
 
-mod clinical;
+pub(crate) mod clinical;
 mod common;
 pub(crate) mod deviations;
 pub(crate) mod donations;
 pub(crate) mod donors;
 pub(crate) mod lots;
 pub(crate) mod materials;
-mod release;
+pub(crate) mod release;
 pub(crate) mod steps;
 pub(crate) mod units;
 pub(crate) mod users;

@@ -5,9 +5,12 @@ use std::collections::BTreeSet;
 use cordtrace_domain::ids::{DonationId, HandoffId, LotId, UnitId};
 use cordtrace_domain::isbt128::{Din, Fin};
 use cordtrace_domain::manufacturing::commands::units::{self, UnitDin, UnitSpec};
-use cordtrace_domain::manufacturing::{ArrivalCondition, StorageLocation, UnitStatus};
+use cordtrace_domain::manufacturing::{
+    ArrivalCondition, ManufacturingError, StorageLocation, UnitStatus,
+};
 use cordtrace_domain::values::{Celsius, Label, Narrative};
 use cordtrace_domain::{Refusal, RefusalKind, State, Timestamp};
+use sea_orm::DatabaseTransaction;
 
 use super::donations::last_din_sequence;
 use crate::commands::load;
@@ -55,21 +58,11 @@ impl Command for FillUnits {
             .as_slice()
         {
             [single] => UnitDin::Donation(*single),
-            _ => {
-                let fin = self.fin.ok_or_else(|| {
-                    Refusal::new(
-                        RefusalKind::Validation,
-                        "NO_FIN_CONFIGURED",
-                        "a multi-donation lot needs a pool DIN, and no FIN is configured to assign one",
-                    )
-                })?;
-                let year = load::year_2digit(context.now);
-                let next = last_din_sequence(txn, fin, year).await? + 1;
-                let (din, _) = Din::assign(fin, year, next).map_err(|e| {
-                    Refusal::from(cordtrace_domain::manufacturing::ManufacturingError::from(e))
-                })?;
-                UnitDin::Pool(din)
-            }
+            // Every unit of a pooled lot carries the one pool DIN its first fill assigned.
+            _ => match filled_din(txn, self.lot_id).await? {
+                Some(din) => UnitDin::Pool(din),
+                None => UnitDin::Pool(assign_pool_din(txn, self.fin, context.now).await?),
+            },
         };
         state
             .units
@@ -87,6 +80,35 @@ impl Command for FillUnits {
         .map_err(Refusal::from)?;
         Ok(Decision::new(state, events, din.din()))
     }
+}
+
+/// The DIN of the units already filled from `lot_id`, if any.
+async fn filled_din(txn: &DatabaseTransaction, lot_id: LotId) -> Result<Option<Din>, CommandError> {
+    Ok(load_units(txn, UnitFilter::Lots(vec![lot_id]))
+        .await?
+        .into_values()
+        .next()
+        .map(|unit| unit.din))
+}
+
+/// A new pool DIN under the installation's FIN, next in this year's sequence.
+async fn assign_pool_din(
+    txn: &DatabaseTransaction,
+    fin: Option<Fin>,
+    now: Timestamp,
+) -> Result<Din, CommandError> {
+    let fin = fin.ok_or_else(|| {
+        Refusal::new(
+            RefusalKind::Validation,
+            "NO_FIN_CONFIGURED",
+            "a multi-donation lot needs a pool DIN, and no FIN is configured to assign one",
+        )
+    })?;
+    let year = load::year_2digit(now);
+    let next = last_din_sequence(txn, fin, year).await? + 1;
+    let (din, _) =
+        Din::assign(fin, year, next).map_err(|e| Refusal::from(ManufacturingError::from(e)))?;
+    Ok(din)
 }
 
 async fn unit_state(context: &CommandContext<'_>, unit_id: UnitId) -> Result<State, CommandError> {

@@ -1,0 +1,207 @@
+//! Queries of donors, donations, material lots, equipment and product codes.
+
+use std::str::FromStr;
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Object, OutputType};
+use cordtrace_domain::Refusal;
+use cordtrace_domain::ids::{DonationId, DonorId, EquipmentId, MaterialLotId};
+use cordtrace_domain::isbt128::{Din, DinError};
+use cordtrace_domain::manufacturing::ManufacturingError;
+use cordtrace_store::queries::donors::{self as reads, Page};
+use uuid::Uuid;
+
+use super::supplies::{
+    EquipmentObject, MaterialLotObject, ProductDefinitionObject, ScreeningPanel,
+};
+use super::types::{DonationObject, DonorObject};
+use crate::context::parts;
+use crate::error::{ApiError, ApiResult};
+
+/// Page size when `first` is not given.
+const DEFAULT_PAGE: u64 = 50;
+
+/// A Relay connection whose cursor is the item's key.
+type KeyConnection<T> = Connection<String, T, EmptyFields, EmptyFields>;
+
+/// `after` parsed as a key, and `first` within bounds.
+fn page_args<K: FromStr>(after: Option<String>, first: Option<i32>) -> ApiResult<(Option<K>, u64)> {
+    let after = after
+        .map(|cursor| {
+            cursor.parse::<K>().map_err(|_| {
+                ApiError::validation("BAD_CURSOR", format!("`{cursor}` is not a cursor"))
+            })
+        })
+        .transpose()?;
+    let first = match first {
+        Some(first) => u64::try_from(first)
+            .map_err(|_| ApiError::validation("BAD_PAGE_SIZE", "`first` must not be negative"))?,
+        None => DEFAULT_PAGE,
+    };
+    Ok((after, first))
+}
+
+/// A page as a connection; `has_previous` is whether the page started after a cursor.
+fn connection<T, N>(
+    page: Page<T>,
+    has_previous: bool,
+    cursor: impl Fn(&T) -> String,
+) -> KeyConnection<N>
+where
+    N: OutputType + From<T>,
+{
+    let mut connection = Connection::new(has_previous, page.has_next);
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|item| Edge::new(cursor(&item), N::from(item))),
+    );
+    connection
+}
+
+/// Reads a DIN in any form an operator has it: scanned (`=` + DIN + flag), the 13 characters,
+/// or typed with its check character (checked).
+fn parse_din(raw: &str) -> ApiResult<Din> {
+    let trimmed = raw.trim();
+    let parsed: Result<Din, DinError> = if trimmed.starts_with('=') {
+        Din::parse_scanned(trimmed).map(|(din, _)| din)
+    } else if trimmed.chars().count() == 13 {
+        Din::parse(trimmed)
+    } else {
+        Din::parse_typed(trimmed)
+    };
+    parsed.map_err(|error| Refusal::from(ManufacturingError::from(error)).into())
+}
+
+/// Queries of what enters the facility.
+#[derive(Default)]
+pub struct IntakeQuery;
+
+#[Object]
+impl IntakeQuery {
+    /// One donor.
+    async fn donor(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<DonorObject> {
+        let (api, _) = parts(ctx)?;
+        reads::donor(api.executor.database(), DonorId::from_uuid(id))
+            .await?
+            .map(DonorObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("donor {id}")))
+    }
+
+    /// Donors in registration order. The cursor is the donor's id.
+    async fn donors(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<DonorObject>> {
+        let (api, _) = parts(ctx)?;
+        let (after, first) = page_args::<DonorId>(after, first)?;
+        let page = reads::donor_page(api.executor.database(), after, first).await?;
+        Ok(connection(page, after.is_some(), |donor| {
+            donor.id.to_string()
+        }))
+    }
+
+    /// One donation.
+    async fn donation(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<DonationObject> {
+        let (api, _) = parts(ctx)?;
+        reads::donation(api.executor.database(), DonationId::from_uuid(id))
+            .await?
+            .map(DonationObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("donation {id}")))
+    }
+
+    /// The donation with a DIN, given as scanned, as its 13 characters, or typed with its check
+    /// character.
+    async fn donation_by_din(&self, ctx: &Context<'_>, din: String) -> ApiResult<DonationObject> {
+        let (api, _) = parts(ctx)?;
+        let din = parse_din(&din)?;
+        reads::donation_by_din(api.executor.database(), din)
+            .await?
+            .map(DonationObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("donation {}", din.eye_readable())))
+    }
+
+    /// Donations in registration order. The cursor is the donation's id.
+    async fn donations(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<DonationObject>> {
+        let (api, _) = parts(ctx)?;
+        let (after, first) = page_args::<DonationId>(after, first)?;
+        let page = reads::donation_page(api.executor.database(), after, first).await?;
+        Ok(connection(page, after.is_some(), |donation| {
+            donation.id.to_string()
+        }))
+    }
+
+    /// The screening markers an ELIGIBLE determination needs, and the specimen window.
+    async fn screening_panel(&self, ctx: &Context<'_>) -> ApiResult<ScreeningPanel> {
+        let (api, _) = parts(ctx)?;
+        Ok(api.manufacturing.screening.clone().into())
+    }
+
+    /// One material lot.
+    async fn material_lot(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<MaterialLotObject> {
+        let (api, _) = parts(ctx)?;
+        reads::material_lot(api.executor.database(), MaterialLotId::from_uuid(id))
+            .await?
+            .map(MaterialLotObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("material lot {id}")))
+    }
+
+    /// Material lots in registration order. The cursor is the lot's id.
+    async fn material_lots(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<MaterialLotObject>> {
+        let (api, _) = parts(ctx)?;
+        let (after, first) = page_args::<MaterialLotId>(after, first)?;
+        let page = reads::material_lot_page(api.executor.database(), after, first).await?;
+        Ok(connection(page, after.is_some(), |lot| lot.id.to_string()))
+    }
+
+    /// One piece of equipment.
+    async fn equipment(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<EquipmentObject> {
+        let (api, _) = parts(ctx)?;
+        reads::equipment_item(api.executor.database(), EquipmentId::from_uuid(id))
+            .await?
+            .map(EquipmentObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("equipment {id}")))
+    }
+
+    /// Equipment in registration order. The cursor is the equipment's id.
+    async fn equipment_list(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<EquipmentObject>> {
+        let (api, _) = parts(ctx)?;
+        let (after, first) = page_args::<EquipmentId>(after, first)?;
+        let page = reads::equipment_page(api.executor.database(), after, first).await?;
+        Ok(connection(page, after.is_some(), |item| {
+            item.id.to_string()
+        }))
+    }
+
+    /// The installation's product description codes, by code. The cursor is the code.
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<ProductDefinitionObject>> {
+        let (api, _) = parts(ctx)?;
+        let (after, first) = page_args::<String>(after, first)?;
+        let page = reads::product_page(api.executor.database(), after.as_deref(), first).await?;
+        Ok(connection(page, after.is_some(), |product| {
+            product.code.clone()
+        }))
+    }
+}

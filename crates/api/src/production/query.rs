@@ -1,0 +1,166 @@
+//! Production queries: lots, steps, deviations and units.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Object};
+use cordtrace_domain::ids::{DeviationId, LotId, StepId, UnitId};
+use cordtrace_store::queries::production::{self, LotListFilter};
+use uuid::Uuid;
+
+use super::inputs::{din, product_code};
+use super::types::{Deviation, Lot, LotKind, LotStatus, Step, Unit};
+use crate::context::parts;
+use crate::error::{ApiError, ApiResult};
+
+/// Largest page of lots.
+const MAX_PAGE: u64 = 500;
+/// Page size when `first` is not given.
+const DEFAULT_PAGE: u64 = 50;
+
+type LotConnection = Connection<String, Lot, EmptyFields, EmptyFields>;
+
+fn page_size(first: Option<i32>) -> ApiResult<u64> {
+    match first {
+        None => Ok(DEFAULT_PAGE),
+        Some(first) => u64::try_from(first)
+            .map(|first| first.min(MAX_PAGE))
+            .map_err(|_| ApiError::validation("BAD_PAGE_SIZE", "`first` must not be negative")),
+    }
+}
+
+fn lot_not_found(id: LotId) -> ApiError {
+    ApiError::not_found(format!("lot {id}"))
+}
+
+/// Production queries.
+#[derive(Default)]
+pub struct ProductionQuery;
+
+#[Object]
+impl ProductionQuery {
+    /// One lot.
+    async fn lot(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Lot> {
+        let (api, _) = parts(ctx)?;
+        let id = LotId::from_uuid(id);
+        production::lot(api.executor.database(), id)
+            .await?
+            .map(Lot::from)
+            .ok_or_else(|| lot_not_found(id))
+    }
+
+    /// One lot by its code, such as `DP26-000012`.
+    async fn lot_by_code(&self, ctx: &Context<'_>, code: String) -> ApiResult<Lot> {
+        let (api, _) = parts(ctx)?;
+        production::lot_by_code(api.executor.database(), code.trim())
+            .await?
+            .map(Lot::from)
+            .ok_or_else(|| ApiError::not_found(format!("lot {code}")))
+    }
+
+    /// Lots by code, optionally of one kind and one status. The cursor is the last code seen.
+    async fn lots(
+        &self,
+        ctx: &Context<'_>,
+        kind: Option<LotKind>,
+        status: Option<LotStatus>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<LotConnection> {
+        let (api, _) = parts(ctx)?;
+        let first = page_size(first)?;
+        let filter = LotListFilter {
+            kind: kind.map(Into::into),
+            status: status.map(Into::into),
+        };
+        let page =
+            production::lots(api.executor.database(), filter, after.as_deref(), first).await?;
+        let mut connection = LotConnection::new(after.is_some(), page.has_next);
+        connection.edges.extend(page.lots.into_iter().map(|record| {
+            let cursor = record.lot.code.as_str().to_owned();
+            Edge::new(cursor, Lot::from(record))
+        }));
+        Ok(connection)
+    }
+
+    /// One processing step.
+    async fn step(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Step> {
+        let (api, _) = parts(ctx)?;
+        let id = StepId::from_uuid(id);
+        production::step(api.executor.database(), id)
+            .await?
+            .map(Step::from)
+            .ok_or_else(|| ApiError::not_found(format!("step {id}")))
+    }
+
+    /// Every step that took in or made a lot, by start time.
+    async fn steps(&self, ctx: &Context<'_>, lot_id: Uuid) -> ApiResult<Vec<Step>> {
+        let (api, _) = parts(ctx)?;
+        let lot_id = LotId::from_uuid(lot_id);
+        production::steps_of_lot(api.executor.database(), lot_id)
+            .await?
+            .map(|records| records.into_iter().map(Step::from).collect())
+            .ok_or_else(|| lot_not_found(lot_id))
+    }
+
+    /// One deviation.
+    async fn deviation(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Deviation> {
+        let (api, _) = parts(ctx)?;
+        let id = DeviationId::from_uuid(id);
+        production::deviation(api.executor.database(), id)
+            .await?
+            .map(Deviation::from)
+            .ok_or_else(|| ApiError::not_found(format!("deviation {id}")))
+    }
+
+    /// Every deviation against a lot, oldest first.
+    async fn deviations(&self, ctx: &Context<'_>, lot_id: Uuid) -> ApiResult<Vec<Deviation>> {
+        let (api, _) = parts(ctx)?;
+        let lot_id = LotId::from_uuid(lot_id);
+        production::deviations_of_lot(api.executor.database(), lot_id)
+            .await?
+            .map(|records| records.into_iter().map(Deviation::from).collect())
+            .ok_or_else(|| lot_not_found(lot_id))
+    }
+
+    /// One unit.
+    async fn unit(&self, ctx: &Context<'_>, id: Uuid) -> ApiResult<Unit> {
+        let (api, _) = parts(ctx)?;
+        let id = UnitId::from_uuid(id);
+        production::unit(api.executor.database(), id)
+            .await?
+            .map(Unit::from)
+            .ok_or_else(|| ApiError::not_found(format!("unit {id}")))
+    }
+
+    /// Every unit filled from a lot, by DIN and product code.
+    async fn units(&self, ctx: &Context<'_>, lot_id: Uuid) -> ApiResult<Vec<Unit>> {
+        let (api, _) = parts(ctx)?;
+        let lot_id = LotId::from_uuid(lot_id);
+        production::units_of_lot(api.executor.database(), lot_id)
+            .await?
+            .map(|records| records.into_iter().map(Unit::from).collect())
+            .ok_or_else(|| lot_not_found(lot_id))
+    }
+
+    /// The unit a label names: its DIN, typed with the check character or scanned (`=` + DIN +
+    /// flag), and its product code, typed or scanned (`=<` + code).
+    async fn unit_by_label(
+        &self,
+        ctx: &Context<'_>,
+        din: String,
+        product_code: String,
+    ) -> ApiResult<Unit> {
+        let (api, _) = parts(ctx)?;
+        let din = self::din(&din)?;
+        let product_code = self::product_code(&product_code)?;
+        production::unit_by_label(api.executor.database(), din, product_code)
+            .await?
+            .map(Unit::from)
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "unit {} {}",
+                    din.eye_readable(),
+                    product_code.as_str()
+                ))
+            })
+    }
+}

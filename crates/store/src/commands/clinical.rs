@@ -1,1 +1,0 @@
-//! Store commands of the clinic: patients, orders, the bedside, follow-up, look-back and recall.

@@ -1,1 +1,0 @@
-//! Store commands of release testing and QA disposition.

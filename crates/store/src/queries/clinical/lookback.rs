@@ -1,0 +1,166 @@
+//! Look-back and outcome summaries: the state slice they need, loaded with the recursive
+//! lineage SQL so that only the lots a source reaches (and what hangs off them) are read.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use cordtrace_domain::State;
+use cordtrace_domain::clinical::summary::{self, OutcomeSummary, SummaryPolicy};
+use cordtrace_domain::clinical::{
+    Lookback, LookbackSource, PatientKey, lookback as domain_lookback,
+};
+use cordtrace_domain::ids::{DonorId, LotId, OrderId, PatientId, UnitId};
+use cordtrace_domain::manufacturing::{DonorKey, LotCode};
+use sea_orm::ConnectionTrait;
+
+use crate::db::Database;
+use crate::error::QueryError;
+use crate::lineage;
+use crate::projection::clinical::administrations::{self, AdministrationFilter};
+use crate::projection::clinical::followup::{self, FollowUpFilter};
+use crate::projection::clinical::orders::{self, OrderFilter, UnitRecordFilter};
+use crate::projection::clinical::patients;
+use crate::projection::donations::{self, DonationFilter};
+use crate::projection::steps::{self, StepFilter};
+use crate::projection::units::{self, UnitFilter};
+use crate::projection::{donors, lots, materials};
+
+/// The state a look-back or recall from `source` decides on: the source itself (whole), every
+/// lot it reaches (found by recursive SQL) with the steps around them, their units with
+/// allocations and administrations, and the patients who received one. `None` when the source
+/// does not exist.
+pub(crate) async fn lookback_state(
+    db: &impl ConnectionTrait,
+    source: LookbackSource,
+) -> Result<Option<State>, QueryError> {
+    let mut state = State::default();
+    let lot_ids: Vec<LotId> = match source {
+        LookbackSource::Donor(id) => {
+            state.donors = donors::load(db, Some(vec![id])).await?;
+            if state.donors.is_empty() {
+                return Ok(None);
+            }
+            lineage::lots_of_donors(db, &[id]).await?
+        }
+        LookbackSource::Donation(id) => {
+            state.donations = donations::load(db, DonationFilter::Ids(vec![id])).await?;
+            if state.donations.is_empty() {
+                return Ok(None);
+            }
+            lineage::lots_of_donations(db, &[id]).await?
+        }
+        LookbackSource::MaterialLot(id) => {
+            state.material_lots = materials::load_material_lots(db, Some(vec![id])).await?;
+            if state.material_lots.is_empty() {
+                return Ok(None);
+            }
+            lineage::lots_using_materials(db, &[id]).await?
+        }
+        LookbackSource::Lot(id) => {
+            let reached = lineage::with_descendants(db, vec![id]).await?;
+            state.lots = lots::load(db, Some(vec![id])).await?;
+            if state.lots.is_empty() {
+                return Ok(None);
+            }
+            reached
+        }
+    };
+    state
+        .lots
+        .extend(lots::load(db, Some(lot_ids.clone())).await?);
+    if matches!(source, LookbackSource::MaterialLot(_)) {
+        state.steps = steps::load(db, StepFilter::Lots(lot_ids.clone())).await?;
+    }
+    state.units = units::load(db, UnitFilter::Lots(lot_ids)).await?;
+    let unit_ids: Vec<UnitId> = state.units.keys().copied().collect();
+    let records = orders::load_unit_records(db, UnitRecordFilter::Units(unit_ids.clone())).await?;
+    state.allocations = records.allocations;
+    state.administrations =
+        administrations::load(db, AdministrationFilter::Units(unit_ids)).await?;
+    let patient_ids: BTreeSet<PatientId> = state
+        .administrations
+        .values()
+        .map(|administration| administration.patient_id)
+        .collect();
+    state.patients = patients::load(db, Some(patient_ids.into_iter().collect())).await?;
+    Ok(Some(state))
+}
+
+/// Every lot and unit downstream of `source`, by status, and every patient who received one,
+/// with dates. `None` when the source does not exist.
+pub async fn lookback(
+    database: &Database,
+    source: LookbackSource,
+) -> Result<Option<Lookback>, QueryError> {
+    let Some(state) = lookback_state(database.connection(), source).await? else {
+        return Ok(None);
+    };
+    domain_lookback::lookback(&state, source)
+        .map(Some)
+        .map_err(|error| QueryError::Corrupt(format!("look-back: {error}")))
+}
+
+/// An outcome summary with the names its groups and patients are shown by.
+#[derive(Clone, Debug)]
+pub struct OutcomeReport {
+    /// The summary by lot, donor and dose.
+    pub summary: OutcomeSummary,
+    /// Lot codes of the lot groups.
+    pub lot_codes: BTreeMap<LotId, LotCode>,
+    /// Keys of the donor groups.
+    pub donor_keys: BTreeMap<DonorId, DonorKey>,
+    /// Keys of the patients.
+    pub patient_keys: BTreeMap<PatientId, PatientKey>,
+}
+
+/// Summarises the outcomes of every administered patient: administrations, their lots (with
+/// donors) and orders, and the patients' visits and adverse events.
+pub async fn outcome_summary(
+    database: &Database,
+    policy: &SummaryPolicy,
+) -> Result<OutcomeReport, QueryError> {
+    let db = database.connection();
+    let mut state = State {
+        administrations: administrations::load(db, AdministrationFilter::All).await?,
+        ..State::default()
+    };
+    let lot_ids: BTreeSet<LotId> = state.administrations.values().map(|a| a.lot_id).collect();
+    let order_ids: BTreeSet<OrderId> = state.administrations.values().map(|a| a.order_id).collect();
+    let patient_ids: Vec<PatientId> = state
+        .administrations
+        .values()
+        .map(|a| a.patient_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    state.lots = lots::load(db, Some(lot_ids.into_iter().collect())).await?;
+    state.orders = orders::load(db, OrderFilter::Ids(order_ids.into_iter().collect())).await?;
+    state.visits = followup::load_visits(db, FollowUpFilter::Patients(patient_ids.clone())).await?;
+    state.adverse_events =
+        followup::load_adverse_events(db, FollowUpFilter::Patients(patient_ids.clone())).await?;
+    let donor_ids: BTreeSet<DonorId> = state
+        .lots
+        .values()
+        .flat_map(|lot| lot.donors.iter().copied())
+        .collect();
+    let donor_keys = donors::load(db, Some(donor_ids.into_iter().collect()))
+        .await?
+        .into_values()
+        .map(|donor| (donor.id, donor.key))
+        .collect();
+    let patient_keys = patients::load(db, Some(patient_ids))
+        .await?
+        .into_values()
+        .map(|patient| (patient.id, patient.key))
+        .collect();
+    let lot_codes = state
+        .lots
+        .values()
+        .map(|lot| (lot.id, lot.code.clone()))
+        .collect();
+    Ok(OutcomeReport {
+        summary: summary::summarize(&state, policy),
+        lot_codes,
+        donor_keys,
+        patient_keys,
+    })
+}
