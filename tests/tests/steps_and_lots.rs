@@ -375,16 +375,18 @@ async fn bad_step_input_is_refused_with_its_code_and_writes_nothing() {
     let fixtures = Fixtures::open(&server).await;
     let donor = fixtures.donor(Eligibility::Eligible).await;
     let released = fixtures.released_material("alpha-MEM medium").await;
-    let yesterday = (Utc::now() - Duration::days(1)).date_naive();
+    // Two days back, so that the steps below, which start hours before now, fall after it
+    // even when the test runs just after midnight UTC.
+    let lapsed = (Utc::now() - Duration::days(2)).date_naive();
     let next_year = (Utc::now() + Duration::days(365)).date_naive();
     let expired = fixtures
-        .material_lot("trypsin", MaterialQcStatus::Released, yesterday)
+        .material_lot("trypsin", MaterialQcStatus::Released, lapsed)
         .await;
     let quarantined = fixtures
         .material_lot("platelet lysate", MaterialQcStatus::Quarantine, next_year)
         .await;
     let calibrated = fixtures.calibrated_equipment("BSC-OK").await;
-    let overdue = fixtures.equipment("BSC-OVERDUE", yesterday).await;
+    let overdue = fixtures.equipment("BSC-OVERDUE", lapsed).await;
     fixtures.close().await;
     let tech = server.user_token("tech.one", &[Role::Technician]).await;
     let analyst = server.user_token("analyst.one", &[Role::Analyst]).await;
