@@ -17,7 +17,6 @@ use cordtrace_api::{ErrorCode, Viewer, certificate_document};
 use cordtrace_domain::ids::LotId;
 use cordtrace_domain::manufacturing::{Container, EligibilityStatus};
 use cordtrace_domain::release::certificate::{CertificateOfAnalysis, Person};
-use cordtrace_store::auth::session_for_token;
 use cordtrace_store::queries::release::{CertificateDocument, DispositionProof, SignatureLine};
 use uuid::Uuid;
 
@@ -64,24 +63,16 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Viewer::Anonymous);
-    };
-    let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
-        return Ok(Viewer::InvalidToken);
-    };
-    match session_for_token(&state.api.executor, state.api.auth_policy, token.trim()).await {
-        Ok(Some(session)) => Ok(Viewer::Session(Box::new(session))),
-        Ok(None) => Ok(Viewer::InvalidToken),
-        Err(failure) => {
+    super::viewer::resolve(state, headers)
+        .await
+        .map_err(|failure| {
             cordtrace_api::ApiError::internal(&failure);
-            Err(error(
+            error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL",
                 "internal error",
-            ))
-        }
-    }
+            )
+        })
 }
 
 /// `GET /certificates/{lot_id}`.

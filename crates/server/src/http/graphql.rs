@@ -19,7 +19,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use cordtrace_api::Viewer;
-use cordtrace_store::auth::session_for_token;
 
 use super::AppState;
 
@@ -106,25 +105,17 @@ async fn viewer(
     headers: &HeaderMap,
     media_type: MediaType,
 ) -> Result<Viewer, axum::response::Response> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Viewer::Anonymous);
-    };
-    let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
-        return Ok(Viewer::InvalidToken);
-    };
-    match session_for_token(&state.api.executor, state.api.auth_policy, token.trim()).await {
-        Ok(Some(session)) => Ok(Viewer::Session(Box::new(session))),
-        Ok(None) => Ok(Viewer::InvalidToken),
-        Err(error) => {
+    super::viewer::resolve(state, headers)
+        .await
+        .map_err(|error| {
             cordtrace_api::ApiError::internal(&error);
-            Err(http_error(
+            http_error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 media_type,
                 "INTERNAL",
                 "internal error",
-            ))
-        }
-    }
+            )
+        })
 }
 
 /// The root field an operation starts with, for metric labels; `None` if it does not parse.

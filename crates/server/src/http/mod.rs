@@ -3,6 +3,7 @@
 mod certificate;
 mod graphql;
 mod health;
+mod viewer;
 
 use std::sync::Arc;
 
