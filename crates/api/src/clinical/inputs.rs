@@ -69,7 +69,7 @@ pub struct PatientPersonalDataInput {
     /// Full name (1 to 200 characters).
     #[graphql(secret)]
     pub full_name: String,
-    /// Date of birth.
+    /// Date of birth (not in the future).
     #[graphql(secret)]
     pub date_of_birth: Option<NaiveDate>,
     /// The hospital's record number (1 to 64 characters).
@@ -97,6 +97,14 @@ impl PatientPersonalDataInput {
             return Err(ApiError::validation(
                 "INVALID_VALUE",
                 format!("hospital record number must be 1 to {MAX_RECORD_NUMBER_CHARS} characters"),
+            ));
+        }
+        // A ward east of UTC may already be a day ahead; beyond that a birth date is an error.
+        let latest_birth = Utc::now().date_naive() + chrono::Days::new(1);
+        if self.date_of_birth.is_some_and(|born| born > latest_birth) {
+            return Err(ApiError::validation(
+                "IN_FUTURE",
+                "the date of birth is in the future",
             ));
         }
         // The error names the problem, never the characters: the wristband is personal data.
@@ -209,6 +217,7 @@ pub struct VisitInput {
     /// The visit date.
     pub visited_on: NaiveDate,
     /// SLEDAI-2K, 0 to 105.
+    #[graphql(name = "sledai2k")]
     pub sledai_2k: Option<i64>,
     /// 24-hour proteinuria, g/day, exact decimal.
     pub proteinuria_g_per_day: Option<String>,

@@ -264,7 +264,7 @@ pub struct MeasureChange {
     pub measure: OutcomeMeasure,
     /// How many patients have both values.
     pub patients: usize,
-    /// Their mean change, to 2 decimals; null when nobody has both values.
+    /// Their mean change, with exactly 2 decimals (`-7.50`); null when nobody has both values.
     pub mean_change: Option<String>,
     /// Each patient's change.
     pub changes: Vec<PatientChangeObject>,

@@ -396,6 +396,7 @@ pub struct VisitObject {
     /// The visit date.
     pub visited_on: NaiveDate,
     /// SLEDAI-2K.
+    #[graphql(name = "sledai2k")]
     pub sledai_2k: Option<i32>,
     /// 24-hour proteinuria, g/day.
     pub proteinuria_g_per_day: Option<String>,

@@ -109,7 +109,7 @@ pub struct PatientChange {
 pub struct Change {
     /// Each patient with both values.
     pub patients: Vec<PatientChange>,
-    /// Their mean change, to 2 decimals; `None` when nobody has both values.
+    /// Their mean change, rounded to exactly 2 decimals; `None` when nobody has both values.
     pub mean: Option<Decimal>,
 }
 
@@ -300,7 +300,47 @@ fn change(
 fn with_mean(patients: Vec<PatientChange>) -> Change {
     let mean = (!patients.is_empty()).then(|| {
         let total: Decimal = patients.iter().map(|p| p.change).sum();
-        (total / Decimal::from(patients.len())).round_dp(2)
+        // Always two decimals, so that every mean reads alike ("-4.00", "-7.50"): an exact
+        // quotient would otherwise keep the scale of its operands and an inexact one get two.
+        let mut mean = (total / Decimal::from(patients.len())).round_dp(2);
+        mean.rescale(2);
+        mean
     });
     Change { patients, mean }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed_by(n: u128, change: &str) -> PatientChange {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date");
+        let change = Decimal::from_str_exact(change).expect("a decimal");
+        PatientChange {
+            patient_id: PatientId::from_uuid(uuid::Uuid::from_u128(n)),
+            baseline: (Decimal::ZERO, day),
+            value: (change, day),
+            change,
+        }
+    }
+
+    #[test]
+    fn a_mean_change_always_reads_with_two_decimals() {
+        for (changes, expected) in [
+            (vec!["-6", "-2"], "-4.00"),
+            (vec!["-15", "0"], "-7.50"),
+            (vec!["-2.1"], "-2.10"),
+            (vec!["1", "1", "2"], "1.33"),
+            (vec!["0"], "0.00"),
+        ] {
+            let patients = changes
+                .iter()
+                .enumerate()
+                .map(|(n, change)| changed_by(n as u128, change))
+                .collect();
+            let mean = with_mean(patients).mean.map(|mean| mean.to_string());
+            assert_eq!(mean.as_deref(), Some(expected), "{changes:?}");
+        }
+        assert_eq!(with_mean(Vec::new()).mean, None);
+    }
 }

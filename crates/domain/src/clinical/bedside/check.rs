@@ -291,6 +291,11 @@ impl<'a> Checker<'a> {
                 R::WrongPatient,
                 "the unit is allocated to another patient's order",
             );
+            // Every reason that applies: the scanned patient may have no active order at all,
+            // as when the unit is unknown or allocated to no order.
+            if !has_active_order(patient) {
+                self.add(R::NoActiveOrder, "the patient has no active order");
+            }
             return None;
         }
         let Some(order) = state.orders.get(&allocation.order_id) else {

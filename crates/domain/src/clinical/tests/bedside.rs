@@ -77,6 +77,7 @@ fn cases() -> Vec<Case> {
         case("thaw window edge (13:00)", nothing, A, WRISTBAND_1, (13, 0), &[]),
         case("thaw window exceeded (13:01)", nothing, A, WRISTBAND_1, (13, 1), &["THAW_WINDOW_EXCEEDED"]),
         case("wrong patient", nothing, A, WRISTBAND_2, (10, 0), &["WRONG_PATIENT"]),
+        case("wrong patient, who has no active order", complete_order_2, A, WRISTBAND_2, (10, 0), &["WRONG_PATIENT", "NO_ACTIVE_ORDER"]),
         case("not allocated", nothing, C, WRISTBAND_1, (10, 0), &["NOT_THAWED", "NOT_ALLOCATED"]),
         case("order completed", |f| set_order(f, OrderStatus::Completed), A, WRISTBAND_1, (10, 0), &["NO_ACTIVE_ORDER"]),
         case("order cancelled, unit freed", cancel_order, A, WRISTBAND_1, (10, 0), &["NOT_ALLOCATED", "NO_ACTIVE_ORDER"]),
@@ -131,6 +132,15 @@ fn set_order(fixture: &mut Fixture, status: OrderStatus) {
         .get_mut(&id(ORDER_1))
         .expect("order 1")
         .status = status;
+}
+
+fn complete_order_2(fixture: &mut Fixture) {
+    fixture
+        .state
+        .orders
+        .get_mut(&id(ORDER_2))
+        .expect("order 2")
+        .status = OrderStatus::Completed;
 }
 
 fn cancel_order(fixture: &mut Fixture) {
