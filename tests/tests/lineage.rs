@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use cordtrace_domain::Role;
+use cordtrace_domain::ids::{LotId, UnitId};
 use cordtrace_tests::fixtures::{
     Bench, Eligibility, Fixtures, assert_refused, production_server, try_fill, unit_input,
 };
@@ -313,4 +314,33 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
         .await;
     assert_refused(&response, "FORBIDDEN", None);
     server.finish().await;
+}
+
+/// A material lot used across a whole facility reaches more lots and units than one SQL
+/// statement may bind (SQLite 32,766 parameters, PostgreSQL 65,535): the walks and the
+/// administrations below the units are asked in chunks, not refused.
+#[tokio::test]
+async fn lineage_walks_more_roots_than_a_statement_may_bind() {
+    let server = production_server().await;
+    let database = cordtrace_store::Database::connect(server.settings.database_url().as_str())
+        .await
+        .expect("the database opens");
+    let lots: Vec<LotId> = (0..70_000)
+        .map(|_| LotId::from_uuid(uuid::Uuid::now_v7()))
+        .collect();
+    let units: Vec<UnitId> = (0..70_000)
+        .map(|_| UnitId::from_uuid(uuid::Uuid::now_v7()))
+        .collect();
+    let db = database.connection();
+    let down = cordtrace_store::lineage::descendants(db, &lots)
+        .await
+        .expect("descendants of 70,000 roots");
+    let up = cordtrace_store::lineage::ancestors(db, &lots)
+        .await
+        .expect("ancestors of 70,000 roots");
+    let given = cordtrace_store::queries::clinical::administrations_of_units(&database, units)
+        .await
+        .expect("administrations of 70,000 units");
+    database.close().await.expect("the database closes");
+    assert!(down.is_empty() && up.is_empty() && given.is_empty());
 }

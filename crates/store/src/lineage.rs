@@ -52,28 +52,27 @@ fn uuid_values<T: Copy + Into<Uuid>>(items: &[T]) -> Vec<Value> {
         .collect()
 }
 
+/// How many lot ids one recursive query binds. Both backends cap a statement's parameters
+/// (SQLite at 32,766, PostgreSQL at 65,535), and a material lot used across a facility reaches
+/// far more root lots than that; a larger set is walked in chunks and the results merged.
+const ROOTS_PER_QUERY: usize = 5_000;
+
 /// Every lot `lots` were made from, at any depth (not including `lots`).
 pub async fn ancestors(
     db: &impl ConnectionTrait,
     lots: &[LotId],
 ) -> Result<Vec<LotId>, QueryError> {
-    if lots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
+    walk(
+        db,
+        lots,
         "WITH RECURSIVE up(id) AS (
-             SELECT parent_id FROM lot_parent WHERE lot_id IN ({})
+             SELECT parent_id FROM lot_parent WHERE lot_id IN ({roots})
              UNION
              SELECT lp.parent_id FROM lot_parent lp JOIN up ON lp.lot_id = up.id
          )
          SELECT id FROM up",
-        placeholders(1, lots.len())
-    );
-    Ok(ids(db, &sql, uuid_values(lots))
-        .await?
-        .into_iter()
-        .map(LotId::from_uuid)
-        .collect())
+    )
+    .await
 }
 
 /// Every lot made from `lots`, at any depth (not including `lots`).
@@ -81,23 +80,37 @@ pub async fn descendants(
     db: &impl ConnectionTrait,
     lots: &[LotId],
 ) -> Result<Vec<LotId>, QueryError> {
-    if lots.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
+    walk(
+        db,
+        lots,
         "WITH RECURSIVE down(id) AS (
-             SELECT lot_id FROM lot_parent WHERE parent_id IN ({})
+             SELECT lot_id FROM lot_parent WHERE parent_id IN ({roots})
              UNION
              SELECT lp.lot_id FROM lot_parent lp JOIN down ON lp.parent_id = down.id
          )
          SELECT id FROM down",
-        placeholders(1, lots.len())
-    );
-    Ok(ids(db, &sql, uuid_values(lots))
-        .await?
-        .into_iter()
-        .map(LotId::from_uuid)
-        .collect())
+    )
+    .await
+}
+
+/// Runs the recursive query `template` (its root list written `{roots}`) from `lots`, at most
+/// [`ROOTS_PER_QUERY`] roots per statement, and returns the lots reached, each once.
+async fn walk(
+    db: &impl ConnectionTrait,
+    lots: &[LotId],
+    template: &str,
+) -> Result<Vec<LotId>, QueryError> {
+    let mut reached = BTreeSet::new();
+    for chunk in lots.chunks(ROOTS_PER_QUERY) {
+        let sql = template.replace("{roots}", &placeholders(1, chunk.len()));
+        reached.extend(
+            ids(db, &sql, uuid_values(chunk))
+                .await?
+                .into_iter()
+                .map(LotId::from_uuid),
+        );
+    }
+    Ok(reached.into_iter().collect())
 }
 
 /// Every lot holding material of `donors` (the donor set propagates to every descendant).

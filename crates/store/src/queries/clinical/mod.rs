@@ -32,6 +32,7 @@ use crate::projection::clinical::orders::{self, OrderFilter, UnitRecordFilter};
 use crate::projection::clinical::{patients, uuids};
 use crate::projection::lots;
 use crate::projection::units::{self, UnitFilter};
+use crate::queries::production::IN_CHUNK;
 
 /// A patient's personal data, as stored apart from the ledger.
 #[derive(Clone, PartialEq, Eq)]
@@ -338,10 +339,15 @@ pub async fn administrations_of_units(
     database: &Database,
     units: Vec<UnitId>,
 ) -> Result<Vec<AdministrationRecord>, QueryError> {
-    if units.is_empty() {
-        return Ok(Vec::new());
+    // A facility-wide look-back names more units than a statement may bind: ask in chunks.
+    let mut records = Vec::new();
+    for chunk in units.chunks(IN_CHUNK) {
+        records.extend(
+            administration_records(database, AdministrationFilter::Units(chunk.to_vec())).await?,
+        );
     }
-    administration_records(database, AdministrationFilter::Units(units)).await
+    records.sort_by_key(|record| record.administration.started_at);
+    Ok(records)
 }
 
 /// The visits of each of `ids`, by date.
