@@ -3,6 +3,7 @@
 use cordtrace_domain::{Actor, Role};
 use cordtrace_store::Executor;
 use cordtrace_store::auth::{AuthPolicy, Session};
+use cordtrace_store::executor::Command;
 
 use crate::access::{self, Access};
 use crate::error::{ApiError, ApiResult};
@@ -88,4 +89,17 @@ pub(crate) fn parts<'a>(
         .map_err(|_| ApiError::new(crate::error::ErrorCode::Internal, "internal error"))?;
     let viewer = ctx.data::<Viewer>().unwrap_or(&Viewer::Anonymous);
     Ok((api, viewer))
+}
+
+/// Runs `command` as the viewer acting for `operation`, and returns the context for the read
+/// that follows.
+pub(crate) async fn execute<'a, C: Command>(
+    ctx: &'a async_graphql::Context<'_>,
+    operation: &str,
+    command: C,
+) -> ApiResult<(&'a ApiContext, C::Output)> {
+    let (api, viewer) = parts(ctx)?;
+    let actor = viewer.actor(operation)?;
+    let committed = api.executor.execute(actor, command).await?;
+    Ok((api, committed.output))
 }

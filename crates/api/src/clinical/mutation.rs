@@ -20,7 +20,6 @@ use cordtrace_store::commands::clinical::orders::{
 };
 use cordtrace_store::commands::clinical::patients::{RecordWeight, RegisterPatient};
 use cordtrace_store::commands::clinical::recall::InitiateRecall;
-use cordtrace_store::executor::Command;
 use cordtrace_store::queries::clinical as reads;
 use uuid::Uuid;
 
@@ -33,23 +32,11 @@ use super::lookback::{LookbackObject, RecallResult};
 use super::types::{
     AdministrationObject, AdverseEventObject, OrderObject, PatientObject, VisitObject,
 };
-use crate::context::{ApiContext, parts};
+use crate::context::{ApiContext, execute, parts};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::SignatureInput;
 use crate::production::DownstreamFrom;
 use crate::signing::sign;
-
-/// Runs `command` as the viewer acting for `operation`.
-async fn execute<'a, C: Command>(
-    ctx: &'a Context<'_>,
-    operation: &str,
-    command: C,
-) -> ApiResult<(&'a ApiContext, C::Output)> {
-    let (api, viewer) = parts(ctx)?;
-    let actor = viewer.actor(operation)?;
-    let committed = api.executor.execute(actor, command).await?;
-    Ok((api, committed.output))
-}
 
 async fn read_patient(api: &ApiContext, id: PatientId) -> ApiResult<PatientObject> {
     reads::patient(api.executor.database(), id)

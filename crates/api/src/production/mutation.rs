@@ -16,7 +16,6 @@ use cordtrace_store::commands::manufacturing::lots::{
 };
 use cordtrace_store::commands::manufacturing::steps::{CompleteStep, RecordStep};
 use cordtrace_store::commands::manufacturing::units::{ChangeUnit, FillUnits, UnitAction};
-use cordtrace_store::executor::Command;
 use cordtrace_store::queries::production;
 use uuid::Uuid;
 
@@ -25,23 +24,10 @@ use super::inputs::{
     label, narrative, parse_measurements, refused, timestamp,
 };
 use super::types::{ArrivalCondition, Deviation, FillUnitsPayload, Lot, Step, Unit, UnitStatus};
-use crate::context::{ApiContext, parts};
+use crate::context::{ApiContext, execute, parts};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::SignatureInput;
 use crate::signing;
-
-/// Runs `command` as the viewer acting for `operation`, and returns the context for the read
-/// that follows.
-async fn execute<'a, C: Command>(
-    ctx: &'a Context<'_>,
-    operation: &str,
-    command: C,
-) -> ApiResult<(&'a ApiContext, C::Output)> {
-    let (api, viewer) = parts(ctx)?;
-    let actor = viewer.actor(operation)?;
-    let committed = api.executor.execute(actor, command).await?;
-    Ok((api, committed.output))
-}
 
 async fn read_step(api: &ApiContext, step_id: StepId) -> ApiResult<Step> {
     production::step(api.executor.database(), step_id)

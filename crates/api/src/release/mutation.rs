@@ -12,7 +12,6 @@ use cordtrace_store::commands::release::{
     BeginTesting, CloseInvestigation, DefineSpecification, DisposeLot, ImportDefaultSpecification,
     InvalidateResult, RecordResult,
 };
-use cordtrace_store::executor::Command;
 use cordtrace_store::queries::release::{self, InvestigationScope};
 use uuid::Uuid;
 
@@ -20,23 +19,10 @@ use super::inputs::{DefineSpecificationInput, RecordTestResultInput, narrative};
 use super::types::{
     Disposition, Investigation, LotTesting, RecordTestResultPayload, Specification, TestResult,
 };
-use crate::context::{ApiContext, parts};
+use crate::context::{ApiContext, execute, parts};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::SignatureInput;
 use crate::signing;
-
-/// Runs `command` as the viewer acting for `operation`, and returns the context for the read
-/// that follows.
-async fn execute<'a, C: Command>(
-    ctx: &'a Context<'_>,
-    operation: &str,
-    command: C,
-) -> ApiResult<(&'a ApiContext, C::Output)> {
-    let (api, viewer) = parts(ctx)?;
-    let actor = viewer.actor(operation)?;
-    let committed = api.executor.execute(actor, command).await?;
-    Ok((api, committed.output))
-}
 
 /// Re-checks the viewer's password for a signed `operation`, once the access table lets them
 /// perform it.
