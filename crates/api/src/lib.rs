@@ -11,6 +11,7 @@ pub mod error;
 mod identity;
 mod intake;
 mod ledger;
+mod mirror;
 mod production;
 mod release;
 mod signing;

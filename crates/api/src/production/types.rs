@@ -12,26 +12,7 @@ use cordtrace_store::queries::production::{
 };
 use uuid::Uuid;
 
-/// Maps a domain enum onto its GraphQL counterpart, both ways, variant by variant.
-macro_rules! mirror_enum {
-    ($api:ident <=> $domain:path { $($variant:ident),+ $(,)? }) => {
-        impl From<$domain> for $api {
-            fn from(value: $domain) -> Self {
-                match value {
-                    $(<$domain>::$variant => $api::$variant,)+
-                }
-            }
-        }
-
-        impl From<$api> for $domain {
-            fn from(value: $api) -> Self {
-                match value {
-                    $($api::$variant => <$domain>::$variant,)+
-                }
-            }
-        }
-    };
-}
+use crate::mirror::mirror_enum;
 
 /// What a lot is.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,28 +13,8 @@ use uuid::Uuid;
 
 use crate::identity::MeaningInput;
 use crate::ledger::LedgerSignature;
+use crate::mirror::mirror_enum;
 use crate::production::{LotKind, LotStatus, StaffMember};
-
-/// Maps a domain enum onto its GraphQL counterpart, both ways, variant by variant.
-macro_rules! mirror_enum {
-    ($api:ident <=> $domain:path { $($variant:ident),+ $(,)? }) => {
-        impl From<$domain> for $api {
-            fn from(value: $domain) -> Self {
-                match value {
-                    $(<$domain>::$variant => $api::$variant,)+
-                }
-            }
-        }
-
-        impl From<$api> for $domain {
-            fn from(value: $api) -> Self {
-                match value {
-                    $($api::$variant => <$domain>::$variant,)+
-                }
-            }
-        }
-    };
-}
 
 /// Whether a test's result gates release.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
