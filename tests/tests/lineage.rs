@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 
 use cordtrace_domain::Role;
-use cordtrace_domain::ids::{LotId, UnitId};
 use cordtrace_tests::fixtures::{
     Bench, Eligibility, Fixtures, assert_refused, production_server, try_fill, unit_input,
 };
@@ -18,7 +17,20 @@ const UPSTREAM: &str = "query($from: UpstreamFrom!) { upstream(from: $from) { \
     donors { id key eligibility consent } } }";
 
 const DOWNSTREAM: &str = "query($from: DownstreamFrom!) { downstream(from: $from) { \
-    lots { id code kind status } units { id din productCode status custody { state } } } }";
+    lotCount unitCount administrationCount \
+    lots(first: 500) { nodes { id code kind status } pageInfo { hasNextPage } } \
+    units(first: 500) { nodes { id din productCode status custody { state } } \
+        pageInfo { hasNextPage } } } }";
+
+/// One page of the units downstream of a start.
+const UNITS_PAGE: &str = "query($from: DownstreamFrom!, $after: String, $first: Int) { \
+    downstream(from: $from) { units(after: $after, first: $first) { \
+        edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }";
+
+/// One page of the lots downstream of a start.
+const LOTS_PAGE: &str = "query($from: DownstreamFrom!, $after: String, $first: Int) { \
+    downstream(from: $from) { lots(after: $after, first: $first) { \
+        edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } } } }";
 
 fn ids(list: &Value) -> BTreeSet<String> {
     list.as_array()
@@ -29,6 +41,42 @@ fn ids(list: &Value) -> BTreeSet<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Every id of a downstream list, walked `first` at a time with `query` (one of the `*_PAGE`
+/// queries, whose list is `field`), checking the cursors and page flags on the way.
+async fn walk_pages(
+    server: &cordtrace_tests::TestServer,
+    token: &str,
+    query: &str,
+    field: &str,
+    from: &Value,
+    first: i64,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let response = server
+            .gql(
+                Some(token),
+                query,
+                json!({ "from": from, "after": after, "first": first }),
+            )
+            .await;
+        let page = &response.data()["downstream"][field];
+        let edges = page["edges"].as_array().cloned().unwrap_or_default();
+        assert!(edges.len() as i64 <= first, "{page}");
+        assert_eq!(page["pageInfo"]["hasPreviousPage"], json!(!after.is_null()));
+        for edge in &edges {
+            assert_eq!(edge["cursor"], edge["node"]["id"], "the cursor is the id");
+            seen.push(edge["node"]["id"].as_str().unwrap_or_default().to_owned());
+        }
+        if page["pageInfo"]["hasNextPage"] != json!(true) {
+            return seen;
+        }
+        assert_eq!(edges.len() as i64, first, "only the last page is short");
+        after = page["pageInfo"]["endCursor"].clone();
+    }
 }
 
 fn set(items: &[&String]) -> BTreeSet<String> {
@@ -219,11 +267,49 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
             .gql(Some(&auditor), DOWNSTREAM, json!({ "from": from }))
             .await;
         let downstream = &response.data()["downstream"];
-        let lots = ids(&downstream["lots"]);
+        let lots = ids(&downstream["lots"]["nodes"]);
         assert!(lots.contains(&tissue) && lots.contains(&pool_product));
         assert!(lots.contains(&single_product) && !lots.contains(&other));
-        assert_eq!(ids(&downstream["units"]), all_units, "{from}");
-        assert_eq!(downstream["units"][0]["status"], "QUARANTINE");
+        assert_eq!(ids(&downstream["units"]["nodes"]), all_units, "{from}");
+        assert_eq!(downstream["units"]["nodes"][0]["status"], "QUARANTINE");
+        assert_eq!(downstream["lotCount"], json!(lots.len()));
+        assert_eq!(downstream["unitCount"], json!(all_units.len()));
+        assert_eq!(downstream["administrationCount"], 0);
+        assert_eq!(downstream["units"]["pageInfo"]["hasNextPage"], false);
+    }
+
+    // Page by page, one unit or two lots at a time: every item once, in id (recording) order,
+    // the same set as in one page.
+    let from_donor = json!({ "donorId": first.donor_id.to_string() });
+    let unit_walk = walk_pages(&server, &auditor, UNITS_PAGE, "units", &from_donor, 1).await;
+    let mut in_order = unit_walk.clone();
+    in_order.sort();
+    assert_eq!(unit_walk, in_order, "units come in id order");
+    assert_eq!(
+        unit_walk.iter().cloned().collect::<BTreeSet<_>>(),
+        all_units
+    );
+    assert_eq!(unit_walk.len(), all_units.len(), "no unit twice");
+    let lot_walk = walk_pages(&server, &auditor, LOTS_PAGE, "lots", &from_donor, 2).await;
+    let response = server
+        .gql(Some(&auditor), DOWNSTREAM, json!({ "from": from_donor }))
+        .await;
+    let lots_at_once = ids(&response.data()["downstream"]["lots"]["nodes"]);
+    assert_eq!(lot_walk.len(), lots_at_once.len(), "no lot twice");
+    assert_eq!(lot_walk.into_iter().collect::<BTreeSet<_>>(), lots_at_once);
+    // A cursor that is not an id, and a negative page size, are refused.
+    for (after, first, reason) in [
+        (json!("not-a-cursor"), json!(1), "BAD_CURSOR"),
+        (Value::Null, json!(-1), "BAD_PAGE_SIZE"),
+    ] {
+        let response = server
+            .gql(
+                Some(&auditor),
+                UNITS_PAGE,
+                json!({ "from": from_donor, "after": after, "first": first }),
+            )
+            .await;
+        assert_refused(&response, "VALIDATION", Some(reason));
     }
 
     // Downstream from the second donor reaches only the pool.
@@ -235,7 +321,7 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
         )
         .await;
     assert_eq!(
-        ids(&response.data()["downstream"]["units"]),
+        ids(&response.data()["downstream"]["units"]["nodes"]),
         ids(&pool_units)
     );
 
@@ -249,14 +335,14 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
         )
         .await;
     let downstream = &response.data()["downstream"];
-    let lots = ids(&downstream["lots"]);
+    let lots = ids(&downstream["lots"]["nodes"]);
     assert_eq!(
         lots,
         set(&[&branch_b, &substance_b, &single_product]),
         "{}",
         downstream["lots"]
     );
-    assert_eq!(ids(&downstream["units"]), ids(&single_units));
+    assert_eq!(ids(&downstream["units"]["nodes"]), ids(&single_units));
     // The medium was used everywhere, and so reaches every unit.
     let response = server
         .gql(
@@ -265,7 +351,10 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
             json!({ "from": { "materialLotId": medium.to_string() } }),
         )
         .await;
-    assert_eq!(ids(&response.data()["downstream"]["units"]), all_units);
+    assert_eq!(
+        ids(&response.data()["downstream"]["units"]["nodes"]),
+        all_units
+    );
 
     // Downstream from the bank lot: both branches.
     let response = server
@@ -276,8 +365,8 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
         )
         .await;
     let downstream = &response.data()["downstream"];
-    assert!(ids(&downstream["lots"]).contains(&bank));
-    assert_eq!(ids(&downstream["units"]), all_units);
+    assert!(ids(&downstream["lots"]["nodes"]).contains(&bank));
+    assert_eq!(ids(&downstream["units"]["nodes"]), all_units);
 
     // Unknown starts, a start that names two things, and a clinician, are refused.
     let unknown = uuid::Uuid::now_v7().to_string();
@@ -314,33 +403,4 @@ async fn lineage_runs_up_from_a_unit_to_its_donors_and_down_from_donors_and_mate
         .await;
     assert_refused(&response, "FORBIDDEN", None);
     server.finish().await;
-}
-
-/// A material lot used across a whole facility reaches more lots and units than one SQL
-/// statement may bind (SQLite 32,766 parameters, PostgreSQL 65,535): the walks and the
-/// administrations below the units are asked in chunks, not refused.
-#[tokio::test]
-async fn lineage_walks_more_roots_than_a_statement_may_bind() {
-    let server = production_server().await;
-    let database = cordtrace_store::Database::connect(server.settings.database_url().as_str())
-        .await
-        .expect("the database opens");
-    let lots: Vec<LotId> = (0..70_000)
-        .map(|_| LotId::from_uuid(uuid::Uuid::now_v7()))
-        .collect();
-    let units: Vec<UnitId> = (0..70_000)
-        .map(|_| UnitId::from_uuid(uuid::Uuid::now_v7()))
-        .collect();
-    let db = database.connection();
-    let down = cordtrace_store::lineage::descendants(db, &lots)
-        .await
-        .expect("descendants of 70,000 roots");
-    let up = cordtrace_store::lineage::ancestors(db, &lots)
-        .await
-        .expect("ancestors of 70,000 roots");
-    let given = cordtrace_store::queries::clinical::administrations_of_units(&database, units)
-        .await
-        .expect("administrations of 70,000 units");
-    database.close().await.expect("the database closes");
-    assert!(down.is_empty() && up.is_empty() && given.is_empty());
 }

@@ -118,6 +118,23 @@ async fn a_recall_from_a_donor_holds_or_recalls_everything_not_given_and_names_t
     assert_eq!(exposure["startedAt"], treated.administration["startedAt"]);
     assert_eq!(exposure["endedAt"], treated.administration["endedAt"]);
 
+    // The downstream lineage from the donor lists the same administration, by patient key.
+    let response = server
+        .gql(
+            Some(&analyst),
+            "query($from: DownstreamFrom!) { downstream(from: $from) { administrationCount \
+                administrations(first: 10) { nodes { id unit { id } patientKey } } } }",
+            json!({ "from": from("donorId", &donor) }),
+        )
+        .await;
+    let downstream = &response.data()["downstream"];
+    assert_eq!(downstream["administrationCount"], 1, "{}", response.body);
+    let given = &downstream["administrations"]["nodes"];
+    assert_eq!(given.as_array().map(Vec::len), Some(1), "{given}");
+    assert_eq!(given[0]["id"], json!(administration_id));
+    assert_eq!(given[0]["unit"]["id"], json!(u1));
+    assert_eq!(given[0]["patientKey"], json!(p1.key));
+
     // The same lots from her donation; from lot 1, only lot 1 and its units.
     let by_donation = lookback(
         server,

@@ -12,6 +12,7 @@ mod identity;
 mod intake;
 mod ledger;
 mod mirror;
+mod paging;
 mod production;
 mod release;
 mod signing;

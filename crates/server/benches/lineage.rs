@@ -8,9 +8,11 @@
 //! - **GraphQL**: the `upstream`/`downstream` (or `unit`) query executed by the API's schema
 //!   (`Schema::execute`, with the access-control extension, as an auditor) and the response
 //!   serialised to JSON, as the HTTP handler does; no HTTP or token lookup;
-//! - **store**: `cordtrace_store::queries::production::{upstream, downstream, unit}`, the
-//!   functions the resolvers call (ids to complete records);
-//! - **SQL**: the recursive lineage query alone (`cordtrace_store::lineage`), ids only.
+//! - **store**: `cordtrace_store::queries::production::{upstream, downstream_*, unit}`, the
+//!   functions the resolvers call (ids to complete records; downstream, the first page of 100
+//!   lots, units and administrations and the three counts);
+//! - **SQL**: the recursive lineage query alone (`cordtrace_store::lineage`), every lot id
+//!   reached.
 //!
 //! The database is the one `cordtrace serve` would open with the same configuration
 //! (`CORDTRACE_CONFIG`, `CORDTRACE_DATA_DIR`, `CORDTRACE_DATABASE_URL`). If none of these is set,
@@ -36,7 +38,7 @@ use cordtrace_ledger::LedgerSigner;
 use cordtrace_server::cli::Cli;
 use cordtrace_server::config::{FlagOverrides, Settings};
 use cordtrace_store::auth::Session;
-use cordtrace_store::queries::production::{self, DownstreamStart, UpstreamStart};
+use cordtrace_store::queries::production::{self, DownstreamStart, Reached, UpstreamStart};
 use cordtrace_store::{Database, Executor, lineage};
 use sea_orm::{FromQueryResult, Statement};
 use serde_json::{Value as Json, json};
@@ -49,9 +51,16 @@ const UPSTREAM: &str = "query($from: UpstreamFrom!) { upstream(from: $from) { \
     materialLots { id material } equipment { id assetTag } \
     donations { id din donorId } donors { id key eligibility consent } } }";
 
+/// The first page of each downstream list and the three counts, as a look-back screen opens.
 const DOWNSTREAM: &str = "query($from: DownstreamFrom!) { downstream(from: $from) { \
-    lots { id code kind status } units { id din productCode status custody { state } } \
-    administrations { id } } }";
+    lotCount unitCount administrationCount \
+    lots(first: 100) { nodes { id code kind status } pageInfo { hasNextPage endCursor } } \
+    units(first: 100) { nodes { id din productCode status custody { state } } \
+        pageInfo { hasNextPage endCursor } } \
+    administrations(first: 100) { nodes { id } pageInfo { hasNextPage endCursor } } } }";
+
+/// Rows of one downstream page, as [`DOWNSTREAM`] asks.
+const PAGE: u64 = 100;
 
 const UNIT: &str =
     "query($id: UUID!) { unit(id: $id) { id din productCode status custody { state } } }";
@@ -250,7 +259,8 @@ impl Kind {
     }
 }
 
-/// Rows in a response: (lots, units).
+/// Rows a trace reaches: (lots, units). A downstream trace returns a page of each and counts
+/// the rest; the counts are what is reported.
 #[derive(Clone, Copy, Default)]
 struct Rows {
     lots: usize,
@@ -259,6 +269,13 @@ struct Rows {
 
 fn length(value: &Json) -> usize {
     value.as_array().map_or(0, Vec::len)
+}
+
+fn number(value: &Json) -> usize {
+    value
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or_default()
 }
 
 async fn graphql(schema: &CordSchema, viewer: &Viewer, kind: Kind, id: Uuid) -> BenchResult<Rows> {
@@ -278,12 +295,22 @@ async fn graphql(schema: &CordSchema, viewer: &Viewer, kind: Kind, id: Uuid) -> 
             units: usize::from(data["upstream"]["unit"].is_object()),
         },
         _ => Rows {
-            lots: length(&data["downstream"]["lots"]),
-            units: length(&data["downstream"]["units"]),
+            lots: number(&data["downstream"]["lotCount"]),
+            units: number(&data["downstream"]["unitCount"]),
         },
     };
     std::hint::black_box(body);
     Ok(rows)
+}
+
+/// Where a downstream kind starts (a material lot for the upstream kinds, which never ask).
+fn downstream_start(kind: Kind, id: Uuid) -> DownstreamStart {
+    match kind {
+        Kind::DownstreamOfDonor => DownstreamStart::Donor(DonorId::from_uuid(id)),
+        Kind::DownstreamOfDonation => DownstreamStart::Donation(DonationId::from_uuid(id)),
+        Kind::DownstreamOfLot => DownstreamStart::Lot(LotId::from_uuid(id)),
+        _ => DownstreamStart::MaterialLot(MaterialLotId::from_uuid(id)),
+    }
 }
 
 async fn store(database: &Database, kind: Kind, id: Uuid) -> BenchResult<Rows> {
@@ -309,22 +336,32 @@ async fn store(database: &Database, kind: Kind, id: Uuid) -> BenchResult<Rows> {
             }
         }
         _ => {
-            let start = match kind {
-                Kind::DownstreamOfDonor => DownstreamStart::Donor(DonorId::from_uuid(id)),
-                Kind::DownstreamOfDonation => DownstreamStart::Donation(DonationId::from_uuid(id)),
-                Kind::DownstreamOfLot => DownstreamStart::Lot(LotId::from_uuid(id)),
-                _ => DownstreamStart::MaterialLot(MaterialLotId::from_uuid(id)),
-            };
-            let downstream = production::downstream(database, start)
-                .await
-                .map_err(|error| format!("{error}: {error:?}"))?
-                .ok_or_else(missing)?;
+            let start = downstream_start(kind, id);
+            if !production::downstream_exists(database, start).await? {
+                return Err(missing().into());
+            }
+            std::hint::black_box((
+                production::downstream_lots(database, start, None, PAGE).await?,
+                production::downstream_units(database, start, None, PAGE).await?,
+                production::downstream_administrations(database, start, None, PAGE).await?,
+                production::downstream_count(database, start, Reached::Administrations).await?,
+            ));
             Rows {
-                lots: downstream.lots.len(),
-                units: downstream.units.len(),
+                lots: count_rows(database, start, Reached::Lots).await?,
+                units: count_rows(database, start, Reached::Units).await?,
             }
         }
     })
+}
+
+async fn count_rows(
+    database: &Database,
+    start: DownstreamStart,
+    listing: Reached,
+) -> BenchResult<usize> {
+    Ok(usize::try_from(
+        production::downstream_count(database, start, listing).await?,
+    )?)
 }
 
 #[derive(FromQueryResult)]
@@ -359,17 +396,10 @@ async fn sql(database: &Database, kind: Kind, id: Uuid) -> BenchResult<Rows> {
         }
         Kind::UpstreamOfUnit => {
             let lot = lot_of_unit(database, id).await?;
-            lineage::with_ancestors(db, vec![lot]).await?
+            lineage::with_ancestors(db, lot).await?
         }
-        Kind::UpstreamOfLot => lineage::with_ancestors(db, vec![LotId::from_uuid(id)]).await?,
-        Kind::DownstreamOfDonor => lineage::lots_of_donors(db, &[DonorId::from_uuid(id)]).await?,
-        Kind::DownstreamOfDonation => {
-            lineage::lots_of_donations(db, &[DonationId::from_uuid(id)]).await?
-        }
-        Kind::DownstreamOfLot => lineage::with_descendants(db, vec![LotId::from_uuid(id)]).await?,
-        Kind::DownstreamOfMaterialLot => {
-            lineage::lots_using_materials(db, &[MaterialLotId::from_uuid(id)]).await?
-        }
+        Kind::UpstreamOfLot => lineage::with_ancestors(db, LotId::from_uuid(id)).await?,
+        _ => lineage::downstream_lots(db, downstream_start(kind, id)).await?,
     };
     Ok(Rows {
         lots: lots.len(),
@@ -491,7 +521,7 @@ async fn bench(
     println!();
     println!(
         "latency in ms: p50 / p99 / max over n random subjects (after one untimed run); \
-         rows = median lots / units returned"
+         rows = median lots / units reached (downstream: counted, first page of 100 returned)"
     );
     println!(
         "{:<28} {:>5} {:>26} {:>26} {:>26} {:>16}",

@@ -1,13 +1,101 @@
-//! Lineage over the lot DAG with recursive SQL on both backends: one round trip per direction,
-//! never one per node.
-
-use std::collections::BTreeSet;
+//! Lineage over the lot DAG with recursive SQL on both backends: one statement per question,
+//! never one per node, and never a list of ids bound from a previous answer (a material lot used
+//! across a facility reaches more lots than a statement may bind).
 
 use cordtrace_domain::ids::{DonationId, DonorId, LotId, MaterialLotId};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
 use uuid::Uuid;
 
 use crate::error::QueryError;
+
+/// Where a downstream trace starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DownstreamStart {
+    /// A donor: every lot holding their material.
+    Donor(DonorId),
+    /// A donation: every lot made from it.
+    Donation(DonationId),
+    /// A material lot: every lot a step using it made or worked on, and their descendants.
+    MaterialLot(MaterialLotId),
+    /// A lot and its descendants.
+    Lot(LotId),
+}
+
+impl DownstreamStart {
+    /// The id bound as `$1`.
+    fn id(self) -> Uuid {
+        match self {
+            DownstreamStart::Donor(id) => id.as_uuid(),
+            DownstreamStart::Donation(id) => id.as_uuid(),
+            DownstreamStart::MaterialLot(id) => id.as_uuid(),
+            DownstreamStart::Lot(id) => id.as_uuid(),
+        }
+    }
+
+    /// SQL selecting the lots the trace starts from, given the start's id as `$1`.
+    ///
+    /// From a material lot: every lot a step using it made, and every lot a step using it
+    /// worked on in place (a step that makes no lot, such as feeding). The lots a step took in
+    /// to make new ones are not included: a passage from a cell bank with a trypsin lot does not
+    /// put the trypsin into the bank, nor into the bank's other branches.
+    fn roots(self) -> &'static str {
+        match self {
+            // The donor set propagates to every descendant, so `lot_donor` is already closed
+            // downwards; the walk below adds nothing but costs little.
+            DownstreamStart::Donor(_) => "SELECT lot_id FROM lot_donor WHERE donor_id = $1",
+            DownstreamStart::Donation(_) => "SELECT id FROM lot WHERE donation_id = $1",
+            DownstreamStart::MaterialLot(_) => {
+                "SELECT so.lot_id FROM step_output so
+                   JOIN step_material sm ON sm.step_id = so.step_id
+                   WHERE sm.material_lot_id = $1
+                 UNION
+                 SELECT si.lot_id FROM step_input si
+                   JOIN step_material sm ON sm.step_id = si.step_id
+                   WHERE sm.material_lot_id = $1
+                     AND NOT EXISTS (SELECT 1 FROM step_output made WHERE made.step_id = si.step_id)"
+            }
+            DownstreamStart::Lot(_) => "SELECT id FROM lot WHERE id = $1",
+        }
+    }
+
+    /// A `WITH` clause defining `reached(id)`: the start's lots and every lot made from them,
+    /// at any depth, each once.
+    fn reached(self) -> String {
+        format!(
+            "WITH RECURSIVE roots(id) AS ({}),
+             reached(id) AS (
+                 SELECT id FROM roots
+                 UNION
+                 SELECT lp.lot_id FROM lot_parent lp JOIN reached ON lp.parent_id = reached.id
+             )",
+            self.roots()
+        )
+    }
+}
+
+/// What a downstream page lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reached {
+    /// The lots reached.
+    Lots,
+    /// The units filled from them.
+    Units,
+    /// The administrations of those units.
+    Administrations,
+}
+
+impl Reached {
+    /// The table listed and how its rows are tied to `reached`.
+    fn source(self) -> &'static str {
+        match self {
+            Reached::Lots => "reached t WHERE 1 = 1",
+            Reached::Units => "unit t WHERE t.lot_id IN (SELECT id FROM reached)",
+            Reached::Administrations => {
+                "administration t WHERE t.lot_id IN (SELECT id FROM reached)"
+            }
+        }
+    }
+}
 
 /// Rewrites `$1`-style placeholders for SQLite, which numbers them `?1`.
 fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -23,12 +111,9 @@ struct IdRow {
     id: Uuid,
 }
 
-/// `id IN (...)` placeholders `$first..` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+#[derive(FromQueryResult)]
+struct CountRow {
+    count: i64,
 }
 
 async fn ids(
@@ -45,158 +130,82 @@ async fn ids(
         .collect())
 }
 
-fn uuid_values<T: Copy + Into<Uuid>>(items: &[T]) -> Vec<Value> {
-    items
-        .iter()
-        .map(|item| Value::from((*item).into()))
-        .collect()
-}
-
-/// How many lot ids one recursive query binds. Both backends cap a statement's parameters
-/// (SQLite at 32,766, PostgreSQL at 65,535), and a material lot used across a facility reaches
-/// far more root lots than that; a larger set is walked in chunks and the results merged.
-const ROOTS_PER_QUERY: usize = 5_000;
-
-/// Every lot `lots` were made from, at any depth (not including `lots`).
-pub async fn ancestors(
+/// Every lot `start` reaches, by id (ids are UUIDv7, so in the order the lots were recorded).
+pub async fn downstream_lots(
     db: &impl ConnectionTrait,
-    lots: &[LotId],
+    start: DownstreamStart,
 ) -> Result<Vec<LotId>, QueryError> {
-    walk(
-        db,
-        lots,
-        "WITH RECURSIVE up(id) AS (
-             SELECT parent_id FROM lot_parent WHERE lot_id IN ({roots})
-             UNION
-             SELECT lp.parent_id FROM lot_parent lp JOIN up ON lp.lot_id = up.id
-         )
-         SELECT id FROM up",
-    )
-    .await
-}
-
-/// Every lot made from `lots`, at any depth (not including `lots`).
-pub async fn descendants(
-    db: &impl ConnectionTrait,
-    lots: &[LotId],
-) -> Result<Vec<LotId>, QueryError> {
-    walk(
-        db,
-        lots,
-        "WITH RECURSIVE down(id) AS (
-             SELECT lot_id FROM lot_parent WHERE parent_id IN ({roots})
-             UNION
-             SELECT lp.lot_id FROM lot_parent lp JOIN down ON lp.parent_id = down.id
-         )
-         SELECT id FROM down",
-    )
-    .await
-}
-
-/// Runs the recursive query `template` (its root list written `{roots}`) from `lots`, at most
-/// [`ROOTS_PER_QUERY`] roots per statement, and returns the lots reached, each once.
-async fn walk(
-    db: &impl ConnectionTrait,
-    lots: &[LotId],
-    template: &str,
-) -> Result<Vec<LotId>, QueryError> {
-    let mut reached = BTreeSet::new();
-    for chunk in lots.chunks(ROOTS_PER_QUERY) {
-        let sql = template.replace("{roots}", &placeholders(1, chunk.len()));
-        reached.extend(
-            ids(db, &sql, uuid_values(chunk))
-                .await?
-                .into_iter()
-                .map(LotId::from_uuid),
-        );
-    }
-    Ok(reached.into_iter().collect())
-}
-
-/// Every lot holding material of `donors` (the donor set propagates to every descendant).
-pub async fn lots_of_donors(
-    db: &impl ConnectionTrait,
-    donors: &[DonorId],
-) -> Result<Vec<LotId>, QueryError> {
-    if donors.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT DISTINCT lot_id AS id FROM lot_donor WHERE donor_id IN ({})",
-        placeholders(1, donors.len())
-    );
-    Ok(ids(db, &sql, uuid_values(donors))
+    let sql = format!("{} SELECT id FROM reached ORDER BY id", start.reached());
+    Ok(ids(db, &sql, vec![start.id().into()])
         .await?
         .into_iter()
         .map(LotId::from_uuid)
         .collect())
 }
 
-/// Every lot made from `donations`, at any depth.
-pub async fn lots_of_donations(
+/// Up to `first` ids of what `start` reaches, after `after` in id order, and whether more
+/// follow. Ids are UUIDv7, so the order is the order of recording.
+pub async fn downstream_page(
     db: &impl ConnectionTrait,
-    donations: &[DonationId],
-) -> Result<Vec<LotId>, QueryError> {
-    if donations.is_empty() {
-        return Ok(Vec::new());
-    }
+    start: DownstreamStart,
+    listing: Reached,
+    after: Option<impl Into<Uuid>>,
+    first: u64,
+) -> Result<(Vec<Uuid>, bool), QueryError> {
+    let limit = i64::try_from(first.saturating_add(1)).unwrap_or(i64::MAX);
+    let mut values: Vec<Value> = vec![start.id().into(), limit.into()];
+    let after_clause = match after {
+        Some(after) => {
+            values.push(after.into().into());
+            " AND t.id > $3"
+        }
+        None => "",
+    };
     let sql = format!(
-        "SELECT id FROM lot WHERE donation_id IN ({})",
-        placeholders(1, donations.len())
+        "{} SELECT t.id AS id FROM {}{after_clause} ORDER BY t.id LIMIT $2",
+        start.reached(),
+        listing.source(),
     );
-    let roots: Vec<LotId> = ids(db, &sql, uuid_values(donations))
-        .await?
-        .into_iter()
-        .map(LotId::from_uuid)
-        .collect();
-    with_descendants(db, roots).await
+    let mut page = ids(db, &sql, values).await?;
+    let has_next = page.len() as u64 > first;
+    page.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    Ok((page, has_next))
 }
 
-/// Every lot a step using `materials` made, every lot such a step worked on in place (a step
-/// that makes no lot, such as feeding), and every lot made from those, at any depth.
-///
-/// The lots a step took in to make new ones are not included: a passage from a cell bank with a
-/// trypsin lot does not put the trypsin into the bank, nor into the bank's other branches.
-pub async fn lots_using_materials(
+/// How many of `listing` `start` reaches.
+pub async fn downstream_count(
     db: &impl ConnectionTrait,
-    materials: &[MaterialLotId],
-) -> Result<Vec<LotId>, QueryError> {
-    if materials.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = placeholders(1, materials.len());
+    start: DownstreamStart,
+    listing: Reached,
+) -> Result<u64, QueryError> {
     let sql = format!(
-        "SELECT so.lot_id AS id FROM step_output so JOIN step_material sm ON sm.step_id = so.step_id
-           WHERE sm.material_lot_id IN ({list})
-         UNION
-         SELECT si.lot_id AS id FROM step_input si JOIN step_material sm ON sm.step_id = si.step_id
-           WHERE sm.material_lot_id IN ({list})
-             AND NOT EXISTS (SELECT 1 FROM step_output made WHERE made.step_id = si.step_id)"
+        "{} SELECT COUNT(*) AS count FROM {}",
+        start.reached(),
+        listing.source()
     );
-    let roots: Vec<LotId> = ids(db, &sql, uuid_values(materials))
+    let statement = statement(db.get_database_backend(), &sql, vec![start.id().into()]);
+    let row = CountRow::find_by_statement(statement)
+        .one(db)
         .await?
-        .into_iter()
-        .map(LotId::from_uuid)
-        .collect();
-    with_descendants(db, roots).await
+        .ok_or_else(|| QueryError::Corrupt("COUNT(*) returned no row".to_owned()))?;
+    u64::try_from(row.count)
+        .map_err(|_| QueryError::Corrupt(format!("negative count {}", row.count)))
 }
 
-/// `roots` and their descendants, without duplicates.
-pub async fn with_descendants(
-    db: &impl ConnectionTrait,
-    roots: Vec<LotId>,
-) -> Result<Vec<LotId>, QueryError> {
-    let mut all: BTreeSet<LotId> = roots.iter().copied().collect();
-    all.extend(descendants(db, &roots).await?);
-    Ok(all.into_iter().collect())
-}
-
-/// `lots` and their ancestors, without duplicates.
+/// `lot` and every lot it was made from, at any depth, each once.
 pub async fn with_ancestors(
     db: &impl ConnectionTrait,
-    lots: Vec<LotId>,
+    lot: LotId,
 ) -> Result<Vec<LotId>, QueryError> {
-    let mut all: BTreeSet<LotId> = lots.iter().copied().collect();
-    all.extend(ancestors(db, &lots).await?);
-    Ok(all.into_iter().collect())
+    let sql = "WITH RECURSIVE up(id) AS (
+                   SELECT id FROM lot WHERE id = $1
+                   UNION
+                   SELECT lp.parent_id FROM lot_parent lp JOIN up ON lp.lot_id = up.id
+               )
+               SELECT id FROM up ORDER BY id";
+    Ok(ids(db, sql, vec![lot.as_uuid().into()])
+        .await?
+        .into_iter()
+        .map(LotId::from_uuid)
+        .collect())
 }

@@ -1,14 +1,11 @@
 //! Queries of donors, donations, material lots, equipment and product codes.
 
-use std::str::FromStr;
-
-use async_graphql::connection::{Connection, Edge, EmptyFields};
-use async_graphql::{Context, Object, OutputType};
+use async_graphql::{Context, Object};
 use cordtrace_domain::Refusal;
 use cordtrace_domain::ids::{DonationId, DonorId, EquipmentId, MaterialLotId};
 use cordtrace_domain::isbt128::{Din, DinError};
 use cordtrace_domain::manufacturing::ManufacturingError;
-use cordtrace_store::queries::donors::{self as reads, Page};
+use cordtrace_store::queries::donors as reads;
 use uuid::Uuid;
 
 use super::supplies::{
@@ -17,47 +14,7 @@ use super::supplies::{
 use super::types::{DonationObject, DonorObject};
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
-
-/// Page size when `first` is not given.
-const DEFAULT_PAGE: u64 = 50;
-
-/// A Relay connection whose cursor is the item's key.
-type KeyConnection<T> = Connection<String, T, EmptyFields, EmptyFields>;
-
-/// `after` parsed as a key, and `first` within bounds.
-fn page_args<K: FromStr>(after: Option<String>, first: Option<i32>) -> ApiResult<(Option<K>, u64)> {
-    let after = after
-        .map(|cursor| {
-            cursor.parse::<K>().map_err(|_| {
-                ApiError::validation("BAD_CURSOR", format!("`{cursor}` is not a cursor"))
-            })
-        })
-        .transpose()?;
-    let first = match first {
-        Some(first) => u64::try_from(first)
-            .map_err(|_| ApiError::validation("BAD_PAGE_SIZE", "`first` must not be negative"))?,
-        None => DEFAULT_PAGE,
-    };
-    Ok((after, first))
-}
-
-/// A page as a connection; `has_previous` is whether the page started after a cursor.
-fn connection<T, N>(
-    page: Page<T>,
-    has_previous: bool,
-    cursor: impl Fn(&T) -> String,
-) -> KeyConnection<N>
-where
-    N: OutputType + From<T>,
-{
-    let mut connection = Connection::new(has_previous, page.has_next);
-    connection.edges.extend(
-        page.items
-            .into_iter()
-            .map(|item| Edge::new(cursor(&item), N::from(item))),
-    );
-    connection
-}
+use crate::paging::{DEFAULT_PAGE, KeyConnection, connection, cursor, page_size};
 
 /// Reads a DIN in any form an operator has it: scanned (`=` + DIN + flag), the 13 characters,
 /// or typed with its check character (checked).
@@ -96,7 +53,8 @@ impl IntakeQuery {
         first: Option<i32>,
     ) -> ApiResult<KeyConnection<DonorObject>> {
         let (api, _) = parts(ctx)?;
-        let (after, first) = page_args::<DonorId>(after, first)?;
+        let after = cursor::<DonorId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
         let page = reads::donor_page(api.executor.database(), after, first).await?;
         Ok(connection(page, after.is_some(), |donor| {
             donor.id.to_string()
@@ -131,7 +89,8 @@ impl IntakeQuery {
         first: Option<i32>,
     ) -> ApiResult<KeyConnection<DonationObject>> {
         let (api, _) = parts(ctx)?;
-        let (after, first) = page_args::<DonationId>(after, first)?;
+        let after = cursor::<DonationId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
         let page = reads::donation_page(api.executor.database(), after, first).await?;
         Ok(connection(page, after.is_some(), |donation| {
             donation.id.to_string()
@@ -161,7 +120,8 @@ impl IntakeQuery {
         first: Option<i32>,
     ) -> ApiResult<KeyConnection<MaterialLotObject>> {
         let (api, _) = parts(ctx)?;
-        let (after, first) = page_args::<MaterialLotId>(after, first)?;
+        let after = cursor::<MaterialLotId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
         let page = reads::material_lot_page(api.executor.database(), after, first).await?;
         Ok(connection(page, after.is_some(), |lot| lot.id.to_string()))
     }
@@ -183,7 +143,8 @@ impl IntakeQuery {
         first: Option<i32>,
     ) -> ApiResult<KeyConnection<EquipmentObject>> {
         let (api, _) = parts(ctx)?;
-        let (after, first) = page_args::<EquipmentId>(after, first)?;
+        let after = cursor::<EquipmentId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
         let page = reads::equipment_page(api.executor.database(), after, first).await?;
         Ok(connection(page, after.is_some(), |item| {
             item.id.to_string()
@@ -198,7 +159,8 @@ impl IntakeQuery {
         first: Option<i32>,
     ) -> ApiResult<KeyConnection<ProductDefinitionObject>> {
         let (api, _) = parts(ctx)?;
-        let (after, first) = page_args::<String>(after, first)?;
+        let after = cursor::<String>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
         let page = reads::product_page(api.executor.database(), after.as_deref(), first).await?;
         Ok(connection(page, after.is_some(), |product| {
             product.code.clone()

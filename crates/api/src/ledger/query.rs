@@ -11,32 +11,19 @@ use super::types::{
 };
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
+use crate::paging::{cursor, page_size};
 
-/// Largest page of entries.
-const MAX_PAGE: u64 = 500;
-/// Page size when `first` is not given.
-const DEFAULT_PAGE: u64 = 100;
+/// Page size when `first` is not given: a screenful of entries.
+const DEFAULT_ENTRIES: u64 = 100;
 
 type EntryConnection = Connection<String, LedgerEntry, EmptyFields, EmptyFields>;
 
+/// `after` as a seq (0 before the first entry) and `first` within bounds.
 fn page_bounds(after: Option<String>, first: Option<i32>) -> ApiResult<(u64, u64)> {
-    let after = match after {
-        Some(cursor) => cursor.parse::<u64>().map_err(|_| {
-            ApiError::validation("BAD_CURSOR", format!("`{cursor}` is not a cursor"))
-        })?,
-        None => 0,
-    };
-    let first = match first {
-        Some(first) if first < 0 => {
-            return Err(ApiError::validation(
-                "BAD_PAGE_SIZE",
-                "`first` must not be negative",
-            ));
-        }
-        Some(first) => u64::try_from(first).unwrap_or(0).min(MAX_PAGE),
-        None => DEFAULT_PAGE,
-    };
-    Ok((after, first))
+    Ok((
+        cursor::<u64>(after)?.unwrap_or(0),
+        page_size(first, DEFAULT_ENTRIES)?,
+    ))
 }
 
 /// Fetches one more than asked to learn whether another page follows.

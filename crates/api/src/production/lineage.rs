@@ -1,8 +1,9 @@
 //! Lineage queries: upstream from a unit or lot to its donors, downstream from a donor,
-//! donation, material lot or lot to every lot and unit made from it.
+//! donation, material lot or lot to every lot and unit made from it, page by page.
 
 use async_graphql::{Context, Object, SimpleObject};
-use cordtrace_store::queries::production::{self, Downstream, Upstream};
+use cordtrace_domain::ids::{AdministrationId, LotId, UnitId};
+use cordtrace_store::queries::production::{self, DownstreamStart, Reached, Upstream};
 
 use super::inputs::{DownstreamFrom, UpstreamFrom};
 use super::types::{
@@ -11,6 +12,7 @@ use super::types::{
 use crate::clinical::AdministrationObject;
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
+use crate::paging::{DEFAULT_PAGE, KeyConnection, connection, cursor, page_size};
 
 /// Everything behind a unit or lot.
 #[derive(SimpleObject, Clone, Debug)]
@@ -47,29 +49,93 @@ impl From<Upstream> for UpstreamObject {
 }
 
 /// Everything made from a donor, donation, material lot or lot, down to the administrations
-/// of its units.
-#[derive(SimpleObject, Clone, Debug)]
-#[graphql(name = "Downstream")]
+/// of its units. A facility-wide material lot reaches a million units, so every list is a page
+/// and every count a field of its own, each answered by one recursive statement when asked.
 pub struct DownstreamObject {
-    /// Every lot reached, oldest first.
-    pub lots: Vec<Lot>,
-    /// Every unit filled from those lots, with status and custody.
-    pub units: Vec<Unit>,
-    /// Every administration of those units (patients by opaque key), earliest first.
-    pub administrations: Vec<AdministrationObject>,
+    start: DownstreamStart,
 }
 
-impl From<Downstream> for DownstreamObject {
-    fn from(downstream: Downstream) -> Self {
-        Self {
-            lots: downstream.lots.into_iter().map(Into::into).collect(),
-            units: downstream.units.into_iter().map(Into::into).collect(),
-            administrations: downstream
-                .administrations
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        }
+#[Object(name = "Downstream")]
+impl DownstreamObject {
+    /// The lots reached, the start's own first, in the order they were recorded. The cursor is
+    /// the lot's id.
+    async fn lots(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<Lot>> {
+        let (api, _) = parts(ctx)?;
+        let after = cursor::<LotId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
+        let page =
+            production::downstream_lots(api.executor.database(), self.start, after, first).await?;
+        Ok(connection(page, after.is_some(), |record| {
+            record.lot.id.to_string()
+        }))
+    }
+
+    /// The units filled from those lots, with status and custody, in the order they were
+    /// recorded. The cursor is the unit's id.
+    async fn units(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<Unit>> {
+        let (api, _) = parts(ctx)?;
+        let after = cursor::<UnitId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
+        let page =
+            production::downstream_units(api.executor.database(), self.start, after, first).await?;
+        Ok(connection(page, after.is_some(), |record| {
+            record.unit.id.to_string()
+        }))
+    }
+
+    /// The administrations of those units (patients by opaque key), in the order they were
+    /// recorded. The cursor is the administration's id.
+    async fn administrations(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<AdministrationObject>> {
+        let (api, _) = parts(ctx)?;
+        let after = cursor::<AdministrationId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
+        let page = production::downstream_administrations(
+            api.executor.database(),
+            self.start,
+            after,
+            first,
+        )
+        .await?;
+        Ok(connection(page, after.is_some(), |record| {
+            record.administration.id.to_string()
+        }))
+    }
+
+    /// How many lots the trace reaches.
+    async fn lot_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        self.count(ctx, Reached::Lots).await
+    }
+
+    /// How many units were filled from them.
+    async fn unit_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        self.count(ctx, Reached::Units).await
+    }
+
+    /// How many of those units were administered.
+    async fn administration_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        self.count(ctx, Reached::Administrations).await
+    }
+}
+
+impl DownstreamObject {
+    async fn count(&self, ctx: &Context<'_>, listing: Reached) -> ApiResult<u64> {
+        let (api, _) = parts(ctx)?;
+        Ok(production::downstream_count(api.executor.database(), self.start, listing).await?)
     }
 }
 
@@ -90,16 +156,18 @@ impl LineageQuery {
     }
 
     /// Everything made from a donor, donation, material lot or lot, at any depth: the lots and
-    /// the units with their status and administrations (look-back and recall).
+    /// the units with their status and administrations (look-back and recall), page by page.
     async fn downstream(
         &self,
         ctx: &Context<'_>,
         from: DownstreamFrom,
     ) -> ApiResult<DownstreamObject> {
         let (api, _) = parts(ctx)?;
-        production::downstream(api.executor.database(), from.into())
-            .await?
-            .map(DownstreamObject::from)
-            .ok_or_else(|| ApiError::not_found(from))
+        let start = DownstreamStart::from(from);
+        if production::downstream_exists(api.executor.database(), start).await? {
+            Ok(DownstreamObject { start })
+        } else {
+            Err(ApiError::not_found(from))
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! Production queries: lots, steps, deviations and units.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Object};
 use cordtrace_domain::ids::{DeviationId, LotId, StepId, UnitId};
 use cordtrace_store::queries::production::{self, LotListFilter};
@@ -10,22 +9,7 @@ use super::inputs::{din, product_code};
 use super::types::{Deviation, Lot, LotKind, LotStatus, Step, Unit};
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
-
-/// Largest page of lots.
-const MAX_PAGE: u64 = 500;
-/// Page size when `first` is not given.
-const DEFAULT_PAGE: u64 = 50;
-
-type LotConnection = Connection<String, Lot, EmptyFields, EmptyFields>;
-
-fn page_size(first: Option<i32>) -> ApiResult<u64> {
-    match first {
-        None => Ok(DEFAULT_PAGE),
-        Some(first) => u64::try_from(first)
-            .map(|first| first.min(MAX_PAGE))
-            .map_err(|_| ApiError::validation("BAD_PAGE_SIZE", "`first` must not be negative")),
-    }
-}
+use crate::paging::{DEFAULT_PAGE, KeyConnection, connection, page_size};
 
 fn lot_not_found(id: LotId) -> ApiError {
     ApiError::not_found(format!("lot {id}"))
@@ -64,21 +48,18 @@ impl ProductionQuery {
         status: Option<LotStatus>,
         after: Option<String>,
         first: Option<i32>,
-    ) -> ApiResult<LotConnection> {
+    ) -> ApiResult<KeyConnection<Lot>> {
         let (api, _) = parts(ctx)?;
-        let first = page_size(first)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
         let filter = LotListFilter {
             kind: kind.map(Into::into),
             status: status.map(Into::into),
         };
         let page =
             production::lots(api.executor.database(), filter, after.as_deref(), first).await?;
-        let mut connection = LotConnection::new(after.is_some(), page.has_next);
-        connection.edges.extend(page.lots.into_iter().map(|record| {
-            let cursor = record.lot.code.as_str().to_owned();
-            Edge::new(cursor, Lot::from(record))
-        }));
-        Ok(connection)
+        Ok(connection(page, after.is_some(), |record| {
+            record.lot.code.as_str().to_owned()
+        }))
     }
 
     /// One processing step.

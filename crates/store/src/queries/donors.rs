@@ -17,6 +17,7 @@ use cordtrace_ledger::EntrySignature;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::Page;
 use crate::db::Database;
 use crate::entity::{
     donation, donor, donor_personal, equipment, ledger_entry, ledger_subject, material_lot,
@@ -34,15 +35,6 @@ const ELIGIBILITY_DETERMINED: &str = "donor.eligibility_determined";
 
 /// Ledger sequence numbers per `IN (...)` list, well under both backends' parameter limits.
 const SEQ_CHUNK: usize = 1_000;
-
-/// One page of a list, in key order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Page<T> {
-    /// The items, at most the number asked for.
-    pub items: Vec<T>,
-    /// Whether more items follow the last one.
-    pub has_next: bool,
-}
 
 /// A donor's personal data as stored, or what is left of it after redaction. Never part of the
 /// ledger.

@@ -22,13 +22,18 @@ use crate::error::QueryError;
 use crate::projection::deviations::{self, DeviationFilter};
 use crate::projection::steps::{self, StepFilter};
 use crate::projection::units::{self, UnitFilter};
+use crate::queries::Page;
 
 mod batch;
 mod lineage;
 
+pub use crate::lineage::{DownstreamStart, Reached};
 pub use batch::IN_CHUNK;
 use batch::{deviation_records, in_chunks, lot_exists, lot_records, step_records, unit_records};
-pub use lineage::{Downstream, DownstreamStart, Upstream, UpstreamStart, downstream, upstream};
+pub use lineage::{
+    Upstream, UpstreamStart, downstream_administrations, downstream_count, downstream_exists,
+    downstream_lots, downstream_units, upstream,
+};
 
 /// A lot as other records name it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,15 +179,6 @@ pub struct LotListFilter {
     pub status: Option<LotStatus>,
 }
 
-/// One page of lots, by code.
-#[derive(Clone, Debug)]
-pub struct LotPage {
-    /// The lots.
-    pub lots: Vec<LotRecord>,
-    /// Whether more lots follow.
-    pub has_next: bool,
-}
-
 /// One lot.
 pub async fn lot(database: &Database, id: LotId) -> Result<Option<LotRecord>, QueryError> {
     let db = database.connection();
@@ -213,7 +209,7 @@ pub async fn lots(
     filter: LotListFilter,
     after: Option<&str>,
     first: u64,
-) -> Result<LotPage, QueryError> {
+) -> Result<Page<LotRecord>, QueryError> {
     let db = database.connection();
     let mut query = lot::Entity::find()
         .select_only()
@@ -237,9 +233,9 @@ pub async fn lots(
         .take(usize::try_from(first).unwrap_or(usize::MAX))
         .map(|(id, _)| LotId::from_uuid(id))
         .collect();
-    let mut lots = lot_records(db, &ids).await?;
-    lots.sort_by(|a, b| a.lot.code.cmp(&b.lot.code));
-    Ok(LotPage { lots, has_next })
+    let mut items = lot_records(db, &ids).await?;
+    items.sort_by(|a, b| a.lot.code.cmp(&b.lot.code));
+    Ok(Page { items, has_next })
 }
 
 /// One step.

@@ -43,7 +43,7 @@ impl Command for FillUnits {
         let txn = context.txn;
         let mut state = State::default();
         load::lots_with_donors(txn, &mut state, vec![self.lot_id]).await?;
-        let lineage = lineage::with_ancestors(txn, vec![self.lot_id]).await?;
+        let lineage = lineage::with_ancestors(txn, self.lot_id).await?;
         let donations: BTreeSet<DonationId> = load_lots(txn, Some(lineage))
             .await?
             .values()

@@ -29,7 +29,7 @@ pub(crate) async fn batch_record(
     lot_id: LotId,
 ) -> Result<State, QueryError> {
     let mut state = State::default();
-    let lineage = lineage::with_ancestors(db, vec![lot_id]).await?;
+    let lineage = lineage::with_ancestors(db, lot_id).await?;
     state.lots = lots::load(db, Some(lineage.clone())).await?;
     let Some(lot) = state.lots.get(&lot_id) else {
         return Ok(state);

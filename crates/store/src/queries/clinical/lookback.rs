@@ -14,7 +14,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db::Database;
 use crate::error::QueryError;
-use crate::lineage;
+use crate::lineage::{self, DownstreamStart};
 use crate::projection::clinical::administrations::{self, AdministrationFilter};
 use crate::projection::clinical::followup::{self, FollowUpFilter};
 use crate::projection::clinical::orders::{self, OrderFilter, UnitRecordFilter};
@@ -23,6 +23,16 @@ use crate::projection::donations::{self, DonationFilter};
 use crate::projection::steps::{self, StepFilter};
 use crate::projection::units::{self, UnitFilter};
 use crate::projection::{donors, lots, materials};
+
+/// The downstream trace a look-back or recall from `source` follows.
+fn downstream_start(source: LookbackSource) -> DownstreamStart {
+    match source {
+        LookbackSource::Donor(id) => DownstreamStart::Donor(id),
+        LookbackSource::Donation(id) => DownstreamStart::Donation(id),
+        LookbackSource::MaterialLot(id) => DownstreamStart::MaterialLot(id),
+        LookbackSource::Lot(id) => DownstreamStart::Lot(id),
+    }
+}
 
 /// The state a look-back or recall from `source` decides on: the source itself (whole), every
 /// lot it reaches (found by recursive SQL) with the steps around them, their units with
@@ -33,37 +43,28 @@ pub(crate) async fn lookback_state(
     source: LookbackSource,
 ) -> Result<Option<State>, QueryError> {
     let mut state = State::default();
-    let lot_ids: Vec<LotId> = match source {
+    let exists = match source {
         LookbackSource::Donor(id) => {
             state.donors = donors::load(db, Some(vec![id])).await?;
-            if state.donors.is_empty() {
-                return Ok(None);
-            }
-            lineage::lots_of_donors(db, &[id]).await?
+            !state.donors.is_empty()
         }
         LookbackSource::Donation(id) => {
             state.donations = donations::load(db, DonationFilter::Ids(vec![id])).await?;
-            if state.donations.is_empty() {
-                return Ok(None);
-            }
-            lineage::lots_of_donations(db, &[id]).await?
+            !state.donations.is_empty()
         }
         LookbackSource::MaterialLot(id) => {
             state.material_lots = materials::load_material_lots(db, Some(vec![id])).await?;
-            if state.material_lots.is_empty() {
-                return Ok(None);
-            }
-            lineage::lots_using_materials(db, &[id]).await?
+            !state.material_lots.is_empty()
         }
         LookbackSource::Lot(id) => {
-            let reached = lineage::with_descendants(db, vec![id]).await?;
             state.lots = lots::load(db, Some(vec![id])).await?;
-            if state.lots.is_empty() {
-                return Ok(None);
-            }
-            reached
+            !state.lots.is_empty()
         }
     };
+    if !exists {
+        return Ok(None);
+    }
+    let lot_ids: Vec<LotId> = lineage::downstream_lots(db, downstream_start(source)).await?;
     state
         .lots
         .extend(lots::load(db, Some(lot_ids.clone())).await?);

@@ -32,7 +32,6 @@ use crate::projection::clinical::orders::{self, OrderFilter, UnitRecordFilter};
 use crate::projection::clinical::{patients, uuids};
 use crate::projection::lots;
 use crate::projection::units::{self, UnitFilter};
-use crate::queries::production::IN_CHUNK;
 
 /// A patient's personal data, as stored apart from the ledger.
 #[derive(Clone, PartialEq, Eq)]
@@ -333,21 +332,15 @@ pub async fn administrations_of_patients(
     Ok(grouped)
 }
 
-/// The administrations of `units` (at most one each), earliest first: what the downstream
-/// lineage shows below the units.
-pub async fn administrations_of_units(
+/// The administrations `ids` name, with their unit labels and patient keys, earliest first.
+pub(crate) async fn administrations_by_id(
     database: &Database,
-    units: Vec<UnitId>,
+    ids: Vec<AdministrationId>,
 ) -> Result<Vec<AdministrationRecord>, QueryError> {
-    // A facility-wide look-back names more units than a statement may bind: ask in chunks.
-    let mut records = Vec::new();
-    for chunk in units.chunks(IN_CHUNK) {
-        records.extend(
-            administration_records(database, AdministrationFilter::Units(chunk.to_vec())).await?,
-        );
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    records.sort_by_key(|record| record.administration.started_at);
-    Ok(records)
+    administration_records(database, AdministrationFilter::Ids(ids)).await
 }
 
 /// The visits of each of `ids`, by date.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cordtrace_domain::ids::{
-    DonationId, DonorId, EquipmentId, LotId, MaterialLotId, StepId, UnitId,
+    AdministrationId, DonationId, DonorId, EquipmentId, LotId, MaterialLotId, StepId, UnitId,
 };
 use cordtrace_domain::manufacturing::{
     Donation, Donor, Equipment, Lot, MaterialLot, ProcessingStep, StepKind, Unit,
@@ -17,11 +17,12 @@ use super::{LotRecord, StepRecord, UnitRecord, unit};
 use crate::db::Database;
 use crate::entity::{donation, donor, material_lot, processing_step, step_input};
 use crate::error::QueryError;
-use crate::lineage as recursive;
+use crate::lineage::{self as recursive, DownstreamStart, Reached};
 use crate::projection::donations::{self, DonationFilter};
 use crate::projection::steps::{self, StepFilter};
 use crate::projection::units::{self, UnitFilter};
-use crate::queries::clinical::{AdministrationRecord, administrations_of_units};
+use crate::queries::Page;
+use crate::queries::clinical::{AdministrationRecord, administrations_by_id};
 
 /// Everything behind a unit or lot.
 #[derive(Clone, Debug)]
@@ -42,36 +43,12 @@ pub struct Upstream {
     pub donors: Vec<Donor>,
 }
 
-/// Everything made from a donor, donation, material lot or lot, down to the patients.
-#[derive(Clone, Debug)]
-pub struct Downstream {
-    /// Every lot reached, oldest first.
-    pub lots: Vec<LotRecord>,
-    /// Every unit filled from those lots, by DIN and product code.
-    pub units: Vec<UnitRecord>,
-    /// The administrations of those units (one batched load by unit id), earliest first.
-    pub administrations: Vec<AdministrationRecord>,
-}
-
 /// Where an upstream trace starts.
 #[derive(Clone, Copy, Debug)]
 pub enum UpstreamStart {
     /// A unit.
     Unit(UnitId),
     /// A lot.
-    Lot(LotId),
-}
-
-/// Where a downstream trace starts.
-#[derive(Clone, Copy, Debug)]
-pub enum DownstreamStart {
-    /// A donor: every lot holding their material.
-    Donor(DonorId),
-    /// A donation: every lot made from it.
-    Donation(DonationId),
-    /// A material lot: every lot a step using it made or worked on, and their descendants.
-    MaterialLot(MaterialLotId),
-    /// A lot and its descendants.
     Lot(LotId),
 }
 
@@ -132,7 +109,7 @@ pub async fn upstream(
             (None, lot_id)
         }
     };
-    let lot_ids: BTreeSet<LotId> = recursive::with_ancestors(db, vec![lot_id])
+    let lot_ids: BTreeSet<LotId> = recursive::with_ancestors(db, lot_id)
         .await?
         .into_iter()
         .collect();
@@ -211,36 +188,76 @@ async fn downstream_start_exists(
     Ok(found.is_some())
 }
 
-/// Everything made from a donor, donation, material lot or lot, at any depth: the lots and the
-/// units filled from them. `None` if the start does not exist.
-pub async fn downstream(
+/// Whether the start of a downstream trace exists.
+pub async fn downstream_exists(
     database: &Database,
     start: DownstreamStart,
-) -> Result<Option<Downstream>, QueryError> {
+) -> Result<bool, QueryError> {
+    downstream_start_exists(database.connection(), start).await
+}
+
+/// A page of the lots `start` reaches, in the order they were recorded.
+pub async fn downstream_lots(
+    database: &Database,
+    start: DownstreamStart,
+    after: Option<LotId>,
+    first: u64,
+) -> Result<Page<LotRecord>, QueryError> {
     let db = database.connection();
-    if !downstream_start_exists(db, start).await? {
-        return Ok(None);
-    }
-    let lot_ids: BTreeSet<LotId> = match start {
-        DownstreamStart::Donor(id) => recursive::lots_of_donors(db, &[id]).await?,
-        DownstreamStart::Donation(id) => recursive::lots_of_donations(db, &[id]).await?,
-        DownstreamStart::MaterialLot(id) => recursive::lots_using_materials(db, &[id]).await?,
-        DownstreamStart::Lot(id) => recursive::with_descendants(db, vec![id]).await?,
-    }
-    .into_iter()
-    .collect();
-    let lots = lot_records(db, &lot_ids).await?;
-    let loaded: Vec<Unit> = in_chunks(&lot_ids, |chunk| units::load(db, UnitFilter::Lots(chunk)))
+    let (ids, has_next) =
+        recursive::downstream_page(db, start, Reached::Lots, after, first).await?;
+    let ids: BTreeSet<LotId> = ids.into_iter().map(LotId::from_uuid).collect();
+    let mut items = lot_records(db, &ids).await?;
+    items.sort_by_key(|record| record.lot.id);
+    Ok(Page { items, has_next })
+}
+
+/// A page of the units filled from the lots `start` reaches, in the order they were recorded.
+pub async fn downstream_units(
+    database: &Database,
+    start: DownstreamStart,
+    after: Option<UnitId>,
+    first: u64,
+) -> Result<Page<UnitRecord>, QueryError> {
+    let db = database.connection();
+    let (ids, has_next) =
+        recursive::downstream_page(db, start, Reached::Units, after, first).await?;
+    let ids: Vec<UnitId> = ids.into_iter().map(UnitId::from_uuid).collect();
+    let loaded: Vec<Unit> = units::load(db, UnitFilter::Ids(ids))
         .await?
-        .into_iter()
-        .map(|(_, unit)| unit)
+        .into_values()
         .collect();
-    let unit_ids: Vec<UnitId> = loaded.iter().map(|unit| unit.id).collect();
-    let units = unit_records(db, loaded).await?;
-    let administrations = administrations_of_units(database, unit_ids).await?;
-    Ok(Some(Downstream {
-        lots,
-        units,
-        administrations,
-    }))
+    let mut items = unit_records(db, loaded).await?;
+    items.sort_by_key(|record| record.unit.id);
+    Ok(Page { items, has_next })
+}
+
+/// A page of the administrations of those units, in the order they were recorded.
+pub async fn downstream_administrations(
+    database: &Database,
+    start: DownstreamStart,
+    after: Option<AdministrationId>,
+    first: u64,
+) -> Result<Page<AdministrationRecord>, QueryError> {
+    let (ids, has_next) = recursive::downstream_page(
+        database.connection(),
+        start,
+        Reached::Administrations,
+        after,
+        first,
+    )
+    .await?;
+    let ids: Vec<AdministrationId> = ids.into_iter().map(AdministrationId::from_uuid).collect();
+    let mut items = administrations_by_id(database, ids).await?;
+    items.sort_by_key(|record| record.administration.id);
+    Ok(Page { items, has_next })
+}
+
+/// How many lots, units and administrations `start` reaches.
+pub async fn downstream_count(
+    database: &Database,
+    start: DownstreamStart,
+    listing: Reached,
+) -> Result<u64, QueryError> {
+    recursive::downstream_count(database.connection(), start, listing).await
 }
