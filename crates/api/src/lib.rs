@@ -13,6 +13,7 @@ mod intake;
 mod ledger;
 mod mirror;
 mod production;
+mod redaction;
 mod release;
 mod signing;
 
