@@ -15,6 +15,7 @@ mod m20261125_000006_create_lots_and_steps;
 mod m20261125_000007_create_deviations_and_units;
 mod m20261125_000008_create_release;
 mod m20261125_000009_create_clinical;
+mod m20261126_000010_add_personal_data_redaction;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_create_deviations_and_units::Migration),
             Box::new(m20261125_000008_create_release::Migration),
             Box::new(m20261125_000009_create_clinical::Migration),
+            Box::new(m20261126_000010_add_personal_data_redaction::Migration),
         ]
     }
 }

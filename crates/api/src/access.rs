@@ -139,14 +139,16 @@ pub const RULES: &[(&str, Access)] = &[
     ("Query.downstream", Access::Roles(PRODUCTION_READERS)),
     // Intake: donors, donations, materials, equipment, product codes. Technicians (and QA, as
     // the domain allows) enter donor data; technicians register and receive donations; QA
-    // determines eligibility (signed) and sets material QC; admins define product codes. Reads:
-    // technician, analyst, qa, auditor. A donor's personal data: technician and qa only; any
-    // other reader of a donor gets FORBIDDEN at `personalData` and null there.
+    // determines eligibility and redacts a donor's personal data (both signed) and sets
+    // material QC; admins define product codes. Reads: technician, analyst, qa, auditor. A
+    // donor's personal data: technician and qa only; any other reader of a donor gets FORBIDDEN
+    // at `personalData` and null there.
     ("Mutation.registerDonor", Access::Roles(DONOR_STAFF)),
     ("Mutation.recordConsent", Access::Roles(DONOR_STAFF)),
     ("Mutation.withdrawConsent", Access::Roles(DONOR_STAFF)),
     ("Mutation.recordScreening", Access::Roles(DONOR_STAFF)),
     ("Mutation.determineEligibility", Access::Roles(&[Qa])),
+    ("Mutation.redactDonorPersonalData", Access::Roles(&[Qa])),
     ("Mutation.registerDonation", Access::Roles(DONATION_STAFF)),
     ("Mutation.receiveDonation", Access::Roles(DONATION_STAFF)),
     ("Mutation.registerMaterialLot", Access::Roles(DONOR_STAFF)),
@@ -190,14 +192,19 @@ pub const RULES: &[(&str, Access)] = &[
         "Query.certificateOfAnalysis",
         Access::Roles(CERTIFICATE_READERS),
     ),
-    // Clinical: clinicians register patients, weigh them, sign orders, check at the bedside,
-    // sign administrations and record follow-up; clinicians and technicians allocate, take
-    // back and thaw units (dispatch and receipt are the production hand-offs above); QA signs
-    // recalls. Patients, orders and administrations are read by clinician, qa and auditor;
-    // look-back and outcome summaries also by analysts. A patient's personal data: clinicians
-    // only; any other reader of a patient gets FORBIDDEN at `personalData` and null there.
+    // Clinical: clinicians register patients, weigh them, redact their personal data (signed),
+    // sign orders, check at the bedside, sign administrations and record follow-up; clinicians
+    // and technicians allocate, take back and thaw units (dispatch and receipt are the
+    // production hand-offs above); QA signs recalls. Patients, orders and administrations are
+    // read by clinician, qa and auditor; look-back and outcome summaries also by analysts. A
+    // patient's personal data: clinicians only; any other reader of a patient gets FORBIDDEN at
+    // `personalData` and null there.
     ("Mutation.registerPatient", Access::Roles(CLINICIANS)),
     ("Mutation.recordWeight", Access::Roles(CLINICIANS)),
+    (
+        "Mutation.redactPatientPersonalData",
+        Access::Roles(CLINICIANS),
+    ),
     ("Mutation.placeOrder", Access::Roles(CLINICIANS)),
     ("Mutation.cancelOrder", Access::Roles(CLINICIANS)),
     ("Mutation.allocateUnit", Access::Roles(UNIT_PREPARERS)),

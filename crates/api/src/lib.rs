@@ -14,6 +14,7 @@ mod ledger;
 mod mirror;
 mod paging;
 mod production;
+mod redaction;
 mod release;
 mod signing;
 

@@ -101,6 +101,8 @@ events! {
     "donor.eligibility_determined" => EligibilityDetermined(EligibilityDetermined),
     /// An ELIGIBLE determination no longer stands.
     "donor.eligibility_revoked" => EligibilityRevoked(EligibilityRevoked),
+    /// QA redacted a donor's personal data (signed, RESPONSIBILITY).
+    "donor.personal_data_redacted" => DonorPersonalDataRedacted(DonorPersonalDataRedacted),
     /// A cord donation was registered.
     "donation.registered" => DonationRegistered(DonationRegistered),
     /// A donation arrived at the lab.
@@ -157,6 +159,8 @@ events! {
     "patient.registered" => PatientRegistered(PatientRegistered),
     /// A patient's body weight was measured.
     "patient.weight_recorded" => WeightRecorded(WeightRecorded),
+    /// A clinician redacted a patient's personal data (signed, RESPONSIBILITY).
+    "patient.personal_data_redacted" => PatientPersonalDataRedacted(PatientPersonalDataRedacted),
     /// A clinician signed an order for infusions.
     "order.placed" => OrderPlaced(OrderPlaced),
     /// An order was cancelled; its units not yet given were released from it.

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod ids;
 pub mod isbt128;
 pub mod manufacturing;
+pub mod redaction;
 pub mod refusal;
 pub mod role;
 pub mod signature;

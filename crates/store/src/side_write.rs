@@ -6,7 +6,10 @@ use chrono::NaiveDate;
 use cordtrace_domain::Timestamp;
 use cordtrace_domain::ids::{DonorId, PatientId, SessionId, UserId};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, DatabaseTransaction, EntityTrait};
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+};
 
 use crate::entity::{donor_personal, patient_personal, user_credential, user_session};
 use crate::error::CommandError;
@@ -94,6 +97,22 @@ pub enum SideWrite {
         /// The data.
         data: PatientPersonalData,
     },
+    /// Sets every personal column of a donor's row to NULL and marks it redacted, so nothing
+    /// of her personal data remains in any table.
+    DonorPersonalRedacted {
+        /// The donor.
+        donor_id: DonorId,
+        /// The time of the ledger entry that records the redaction.
+        redacted_at: Timestamp,
+    },
+    /// Sets every personal column of a patient's row to NULL (the wristband id too, so no
+    /// bedside scan finds the patient any more) and marks it redacted.
+    PatientPersonalRedacted {
+        /// The patient.
+        patient_id: PatientId,
+        /// The time of the ledger entry that records the redaction.
+        redacted_at: Timestamp,
+    },
 }
 
 impl SideWrite {
@@ -168,7 +187,66 @@ impl SideWrite {
                 };
                 patient_personal::Entity::insert(row).exec(txn).await?;
             }
+            SideWrite::DonorPersonalRedacted {
+                donor_id,
+                redacted_at,
+            } => {
+                // Every field is named, so a personal column added later cannot be forgotten.
+                let blank = donor_personal::ActiveModel {
+                    donor_id: NotSet,
+                    full_name: Set(None),
+                    date_of_birth: Set(None),
+                    hospital_record_number: Set(None),
+                    contact: Set(None),
+                    redacted_at: Set(Some(redacted_at.as_datetime())),
+                };
+                let result = donor_personal::Entity::update_many()
+                    .set(blank)
+                    .filter(donor_personal::Column::DonorId.eq(donor_id.as_uuid()))
+                    .filter(donor_personal::Column::RedactedAt.is_null())
+                    .exec(txn)
+                    .await?;
+                expect_one_redacted(result.rows_affected, "donor_personal", donor_id)?;
+            }
+            SideWrite::PatientPersonalRedacted {
+                patient_id,
+                redacted_at,
+            } => {
+                // Every field is named, so a personal column added later cannot be forgotten.
+                let blank = patient_personal::ActiveModel {
+                    patient_id: NotSet,
+                    full_name: Set(None),
+                    date_of_birth: Set(None),
+                    hospital_record_number: Set(None),
+                    wristband_id: Set(None),
+                    redacted_at: Set(Some(redacted_at.as_datetime())),
+                };
+                let result = patient_personal::Entity::update_many()
+                    .set(blank)
+                    .filter(patient_personal::Column::PatientId.eq(patient_id.as_uuid()))
+                    .filter(patient_personal::Column::RedactedAt.is_null())
+                    .exec(txn)
+                    .await?;
+                expect_one_redacted(result.rows_affected, "patient_personal", patient_id)?;
+            }
         }
         Ok(())
+    }
+}
+
+/// The domain refuses a second redaction, so exactly one unredacted row must have been blanked;
+/// anything else means the personal table disagrees with the ledger, and the command rolls back
+/// rather than record a redaction that did not happen.
+fn expect_one_redacted(
+    rows_affected: u64,
+    table: &str,
+    id: impl std::fmt::Display,
+) -> Result<(), CommandError> {
+    if rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(CommandError::Corrupt(format!(
+            "{table} has no unredacted row for {id}"
+        )))
     }
 }

@@ -8,6 +8,7 @@ use cordtrace_domain::clinical::{BedsideScans, LookbackSource};
 use cordtrace_domain::ids::{
     AdministrationId, AdverseEventId, BedsideCheckId, OrderId, PatientId, RecallId, UnitId, VisitId,
 };
+use cordtrace_domain::redaction::REDACTION_MEANING;
 use cordtrace_domain::signature::Meaning;
 use cordtrace_domain::values::Kilograms;
 use cordtrace_store::commands::clinical::administration::AdministerUnit;
@@ -18,7 +19,9 @@ use cordtrace_store::commands::clinical::followup::{
 use cordtrace_store::commands::clinical::orders::{
     AllocateUnit, CancelOrder, DeallocateUnit, PlaceOrder, ThawUnit,
 };
-use cordtrace_store::commands::clinical::patients::{RecordWeight, RegisterPatient};
+use cordtrace_store::commands::clinical::patients::{
+    RecordWeight, RedactPatientPersonalData, RegisterPatient,
+};
 use cordtrace_store::commands::clinical::recall::InitiateRecall;
 use cordtrace_store::queries::clinical as reads;
 use uuid::Uuid;
@@ -36,6 +39,7 @@ use crate::context::{ApiContext, execute, parts};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::SignatureInput;
 use crate::production::DownstreamFrom;
+use crate::redaction::RedactionReason;
 use crate::signing::sign;
 
 async fn read_patient(api: &ApiContext, id: PatientId) -> ApiResult<PatientObject> {
@@ -98,6 +102,32 @@ impl ClinicalMutation {
             measured_on,
         };
         let (api, ()) = execute(ctx, "Mutation.recordWeight", command).await?;
+        read_patient(api, patient_id).await
+    }
+
+    /// A clinician redacts the patient's personal data, signed with meaning RESPONSIBILITY:
+    /// every field of `personalData` becomes null and `redactedAt` is set, in one transaction
+    /// with a ledger entry that holds only the patient's id and the coded reason. The wristband
+    /// id goes too, so a bedside scan of it finds no patient (UNKNOWN_PATIENT) and may be given
+    /// to someone else. The key, weights, orders, administrations and follow-up stay. It cannot
+    /// be undone, and personal data is never entered again for the patient (someone registered
+    /// in error is registered anew); a second redaction is CONFLICT `ALREADY_REDACTED`.
+    async fn redact_patient_personal_data(
+        &self,
+        ctx: &Context<'_>,
+        patient_id: Uuid,
+        reason: RedactionReason,
+        signature: SignatureInput,
+    ) -> ApiResult<PatientObject> {
+        let patient_id = PatientId::from_uuid(patient_id);
+        let (api, viewer) = parts(ctx)?;
+        let signature = sign(api, viewer, signature, Some(REDACTION_MEANING)).await?;
+        let command = RedactPatientPersonalData {
+            patient_id,
+            reason: reason.into(),
+            signature,
+        };
+        let (api, ()) = execute(ctx, "Mutation.redactPatientPersonalData", command).await?;
         read_patient(api, patient_id).await
     }
 

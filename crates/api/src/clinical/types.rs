@@ -14,6 +14,7 @@ use super::loaders::{
     AdministrationsOf, AdverseEventsOf, AllocationsOf, OrdersOf, PersonalDataOf, VisitsOf, loader,
 };
 use crate::error::ApiResult;
+use crate::redaction::PersonalDataRedactionObject;
 
 /// A patient's personal data. Readable by clinicians only; every other reader of a patient gets
 /// null and a FORBIDDEN error at this field.
@@ -103,6 +104,14 @@ impl PatientObject {
             measured_on: w.measured_on,
             recorded_at: w.recorded_at.as_datetime(),
         })
+    }
+
+    /// Set once a clinician redacted the personal data (`personalData` is then blank and the
+    /// wristband matches no bedside scan); everything else about the patient stays.
+    async fn personal_data_redaction(&self) -> Option<PersonalDataRedactionObject> {
+        self.0
+            .personal_data_redaction
+            .map(PersonalDataRedactionObject::from)
     }
 
     /// Personal data: clinicians only (access rule `Patient.personalData`).

@@ -8,13 +8,15 @@ use cordtrace_domain::ids::{DonationId, DonorId, EquipmentId, MaterialLotId, Scr
 use cordtrace_domain::manufacturing::commands::donations::ReceiptInput as DomainReceipt;
 use cordtrace_domain::manufacturing::commands::donors::screening_test;
 use cordtrace_domain::manufacturing::{Consent, ManufacturingError};
+use cordtrace_domain::redaction::REDACTION_MEANING;
 use cordtrace_domain::signature::Meaning;
 use cordtrace_domain::values::{Celsius, Label, Narrative, ValueError, ZonedTime};
 use cordtrace_store::commands::manufacturing::donations::{
     DinEntry, ReceiveDonation, RegisterDonation,
 };
 use cordtrace_store::commands::manufacturing::donors::{
-    DetermineEligibility, RecordConsent, RecordScreening, RegisterDonor, WithdrawConsent,
+    DetermineEligibility, RecordConsent, RecordScreening, RedactDonorPersonalData, RegisterDonor,
+    WithdrawConsent,
 };
 use cordtrace_store::commands::manufacturing::materials::{
     CalibrateEquipment, DefineProduct, RegisterEquipment, RegisterMaterialLot, SetMaterialQc,
@@ -29,6 +31,7 @@ use crate::context::{ApiContext, parts};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::SignatureInput;
 use crate::production::{ArrivalCondition, MaterialQcStatus};
+use crate::redaction::RedactionReason;
 use crate::signing::sign;
 
 /// A donor's personal data, kept apart from the ledger. Never logged.
@@ -377,6 +380,35 @@ impl IntakeMutation {
                     status: determination.status.into(),
                     reasons,
                     policy: api.manufacturing.screening.clone(),
+                    signature,
+                },
+            )
+            .await?;
+        donor_after(api, donor_id).await
+    }
+
+    /// QA redacts the donor's personal data, signed with the meaning RESPONSIBILITY: every
+    /// field of `personalData` becomes null and `redactedAt` is set, in one transaction with a
+    /// ledger entry that holds only the donor's id and the coded reason. Her key, consent,
+    /// screening, eligibility and donations stay. It cannot be undone, and personal data is
+    /// never entered again for her; a second redaction is CONFLICT `ALREADY_REDACTED`.
+    async fn redact_donor_personal_data(
+        &self,
+        ctx: &Context<'_>,
+        donor_id: Uuid,
+        reason: RedactionReason,
+        signature: SignatureInput,
+    ) -> ApiResult<DonorObject> {
+        let (api, viewer) = parts(ctx)?;
+        let actor = viewer.actor("Mutation.redactDonorPersonalData")?;
+        let donor_id = DonorId::from_uuid(donor_id);
+        let signature = sign(api, viewer, signature, Some(REDACTION_MEANING)).await?;
+        api.executor
+            .execute(
+                actor,
+                RedactDonorPersonalData {
+                    donor_id,
+                    reason: reason.into(),
                     signature,
                 },
             )

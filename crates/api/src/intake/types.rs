@@ -13,6 +13,7 @@ use super::loaders::{DonationsOf, EligibilitySignatureOf, PersonalDataOf, loader
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::LedgerSignature;
 use crate::production::{ArrivalCondition, DonorEligibilityState};
+use crate::redaction::PersonalDataRedactionObject;
 
 /// Why a donor's material may not be used as it stands. Shown on the donor, on each of her
 /// donations, and on anything made from them.
@@ -297,6 +298,14 @@ impl DonorObject {
             .into_iter()
             .map(DonationObject::from)
             .collect())
+    }
+
+    /// Set once QA redacted her personal data (`personalData` is then blank); everything else
+    /// about her stays.
+    async fn personal_data_redaction(&self) -> Option<PersonalDataRedactionObject> {
+        self.0
+            .personal_data_redaction
+            .map(PersonalDataRedactionObject::from)
     }
 
     /// Her personal data: technicians and QA only (access rule `Donor.personalData`).

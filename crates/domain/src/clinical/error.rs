@@ -147,6 +147,9 @@ pub enum ClinicalError {
     /// A visit records no measurement at all.
     #[error("a visit must record at least one measurement")]
     EmptyVisit,
+    /// The patient's personal data was already redacted: there is nothing left to redact.
+    #[error("the personal data of patient {0} is already redacted")]
+    AlreadyRedacted(String),
 }
 
 impl Refuse for ClinicalError {
@@ -184,7 +187,8 @@ impl Refuse for ClinicalError {
             | E::CheckExpired { .. }
             | E::WrongPatient(_)
             | E::NoWeight(_)
-            | E::AlreadyResolved(_) => RefusalKind::Conflict,
+            | E::AlreadyResolved(_)
+            | E::AlreadyRedacted(_) => RefusalKind::Conflict,
         }
     }
 
@@ -224,6 +228,7 @@ impl Refuse for ClinicalError {
             E::AlreadyResolved(_) => "ALREADY_RESOLVED",
             E::BadList(_) => "BAD_LIST",
             E::EmptyVisit => "EMPTY_VISIT",
+            E::AlreadyRedacted(_) => "ALREADY_REDACTED",
         }
     }
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{PatientId, UserId};
+use crate::redaction::Redaction;
 use crate::time::Timestamp;
 use crate::values::Kilograms;
 
@@ -66,6 +67,8 @@ pub struct Patient {
     pub weights: Vec<WeightMeasurement>,
     /// When the patient was registered.
     pub registered_at: Timestamp,
+    /// Set once the personal data is redacted; the patient and their record stay.
+    pub personal_data_redaction: Option<Redaction>,
 }
 
 impl Patient {

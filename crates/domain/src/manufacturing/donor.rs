@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{DonorId, ScreeningTestId, UserId};
+use crate::redaction::Redaction;
 use crate::time::Timestamp;
 use crate::values::{Label, Narrative};
 
@@ -121,6 +122,8 @@ pub struct Donor {
     pub eligibility: Option<Determination>,
     /// When the donor was registered.
     pub registered_at: Timestamp,
+    /// Set once her personal data is redacted; the donor and her record stay.
+    pub personal_data_redaction: Option<Redaction>,
 }
 
 impl Donor {

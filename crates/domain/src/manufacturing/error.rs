@@ -2,6 +2,7 @@
 
 use crate::isbt128::DinError;
 use crate::refusal::{RefusalKind, Refuse};
+use crate::signature::Meaning;
 use crate::values::ValueError;
 
 use super::lot::LotStatus;
@@ -166,6 +167,17 @@ pub enum ManufacturingError {
     /// A list that must not be empty is empty, or is too long.
     #[error("{0}")]
     BadList(String),
+    /// The signature's meaning does not fit the act.
+    #[error("this must be signed with meaning {expected}, not {found}")]
+    WrongMeaning {
+        /// The meaning accepted.
+        expected: Meaning,
+        /// The meaning given.
+        found: Meaning,
+    },
+    /// The donor's personal data was already redacted: there is nothing left to redact.
+    #[error("the personal data of donor {0} is already redacted")]
+    AlreadyRedacted(String),
 }
 
 impl Refuse for ManufacturingError {
@@ -197,7 +209,8 @@ impl Refuse for ManufacturingError {
             | E::DuplicateUnit(_)
             | E::NotInTransit(_)
             | E::InTransit(_)
-            | E::DinExhausted => RefusalKind::Conflict,
+            | E::DinExhausted
+            | E::AlreadyRedacted(_) => RefusalKind::Conflict,
             E::Value(_)
             | E::Din(_)
             | E::UnknownMarker(_)
@@ -208,7 +221,8 @@ impl Refuse for ManufacturingError {
             | E::StepShape(_)
             | E::LotKindNotAllowed { .. }
             | E::UnknownProductCode(_)
-            | E::BadList(_) => RefusalKind::Validation,
+            | E::BadList(_)
+            | E::WrongMeaning { .. } => RefusalKind::Validation,
         }
     }
 
@@ -253,6 +267,8 @@ impl Refuse for ManufacturingError {
             E::InTransit(_) => "IN_TRANSIT",
             E::DinExhausted => "DIN_EXHAUSTED",
             E::BadList(_) => "BAD_LIST",
+            E::WrongMeaning { .. } => "WRONG_SIGNATURE_MEANING",
+            E::AlreadyRedacted(_) => "ALREADY_REDACTED",
         }
     }
 }

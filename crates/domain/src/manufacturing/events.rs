@@ -10,6 +10,7 @@ use crate::ids::{
     DeviationId, DonationId, DonorId, EquipmentId, HandoffId, LotId, MaterialLotId, StepId, UnitId,
 };
 use crate::isbt128::{Din, ProductCode};
+use crate::redaction::{Redaction, RedactionReason};
 use crate::state::{ApplyError, State};
 use crate::subject::{Subject, SubjectKind};
 use crate::time::Timestamp;
@@ -89,6 +90,7 @@ impl EventPayload for DonorRegistered {
                 screening: Vec::new(),
                 eligibility: None,
                 registered_at: meta.recorded_at,
+                personal_data_redaction: None,
             },
         );
         Ok(())
@@ -228,6 +230,38 @@ impl EventPayload for EligibilityRevoked {
             .get_mut(&self.donor_id)
             .ok_or_else(|| missing("donor", self.donor_id))?;
         donor.eligibility = None;
+        Ok(())
+    }
+}
+
+payload!(
+    /// QA redacted the donor's personal data (signed). The entry names the donor by id and the
+    /// reason by code; the personal data itself never reaches the ledger.
+    DonorPersonalDataRedacted {
+        /// The donor.
+        donor_id: DonorId,
+        /// Why.
+        reason: RedactionReason,
+    }
+);
+
+impl EventPayload for DonorPersonalDataRedacted {
+    fn subjects(&self) -> Vec<Subject> {
+        vec![subject(SubjectKind::Donor, self.donor_id)]
+    }
+
+    fn apply(&self, state: &mut State, meta: &EventMeta) -> Result<(), ApplyError> {
+        let donor = state
+            .donors
+            .get_mut(&self.donor_id)
+            .ok_or_else(|| missing("donor", self.donor_id))?;
+        if donor.personal_data_redaction.is_some() {
+            return Err(duplicate("personal data redaction of donor", self.donor_id));
+        }
+        donor.personal_data_redaction = Some(Redaction {
+            reason: self.reason,
+            redacted_at: meta.recorded_at,
+        });
         Ok(())
     }
 }

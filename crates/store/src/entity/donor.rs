@@ -20,6 +20,8 @@ pub struct Model {
     pub eligibility_determined_by: Option<Uuid>,
     pub eligibility_determined_at: Option<DateTimeUtc>,
     pub registered_at: DateTimeUtc,
+    pub personal_data_redacted_at: Option<DateTimeUtc>,
+    pub personal_data_redaction_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

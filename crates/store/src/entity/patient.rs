@@ -9,6 +9,8 @@ pub struct Model {
     pub id: Uuid,
     pub patient_key: String,
     pub registered_at: DateTimeUtc,
+    pub personal_data_redacted_at: Option<DateTimeUtc>,
+    pub personal_data_redaction_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,8 @@
 //! Conversions shared by the table mappings.
 
+use chrono::{DateTime, Utc};
+use cordtrace_domain::Timestamp;
+use cordtrace_domain::redaction::Redaction;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -29,6 +32,36 @@ pub(crate) fn parse<T, E: std::fmt::Display>(
     what: &str,
 ) -> Result<T, QueryError> {
     result.map_err(|e| corrupt(what, e))
+}
+
+/// The `personal_data_redacted_at` and `personal_data_redaction_reason` columns of a donor or
+/// patient row.
+pub(crate) fn redaction_columns(
+    redaction: Option<&Redaction>,
+) -> (Option<DateTime<Utc>>, Option<String>) {
+    (
+        redaction.map(|r| r.redacted_at.as_datetime()),
+        redaction.map(|r| enum_text(&r.reason)),
+    )
+}
+
+/// Reads back what [`redaction_columns`] wrote to `table`; one column without the other is
+/// corruption.
+pub(crate) fn redaction_from_columns(
+    redacted_at: Option<DateTime<Utc>>,
+    reason: Option<String>,
+    table: &str,
+) -> Result<Option<Redaction>, QueryError> {
+    match (redacted_at, reason) {
+        (Some(at), Some(reason)) => Ok(Some(Redaction {
+            reason: parse_enum(&reason, &format!("{table}.personal_data_redaction_reason"))?,
+            redacted_at: Timestamp::from_datetime(at),
+        })),
+        (None, None) => Ok(None),
+        _ => Err(QueryError::Corrupt(format!(
+            "{table} redaction columns are inconsistent"
+        ))),
+    }
 }
 
 /// A position in a child list as stored.

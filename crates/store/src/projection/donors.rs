@@ -13,7 +13,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::common::{enum_text, insert_all, parse, parse_enum, position, upsert};
+use super::common::{
+    enum_text, insert_all, parse, parse_enum, position, redaction_columns, redaction_from_columns,
+    upsert,
+};
 use crate::entity::{donor, donor_screening};
 use crate::error::{QueryError, corrupt};
 
@@ -24,6 +27,8 @@ pub(crate) async fn save(db: &impl ConnectionTrait, donors: &[&Donor]) -> Result
             let consent = d.consent.as_ref();
             let withdrawal = consent.and_then(|c| c.withdrawal.as_ref());
             let eligibility = d.eligibility.as_ref();
+            let (redacted_at, redaction_reason) =
+                redaction_columns(d.personal_data_redaction.as_ref());
             Ok(donor::ActiveModel {
                 id: Set(d.id.as_uuid()),
                 donor_key: Set(d.key.as_str().to_owned()),
@@ -42,6 +47,8 @@ pub(crate) async fn save(db: &impl ConnectionTrait, donors: &[&Donor]) -> Result
                 eligibility_determined_by: Set(eligibility.map(|e| e.determined_by.as_uuid())),
                 eligibility_determined_at: Set(eligibility.map(|e| e.determined_at.as_datetime())),
                 registered_at: Set(d.registered_at.as_datetime()),
+                personal_data_redacted_at: Set(redacted_at),
+                personal_data_redaction_reason: Set(redaction_reason),
             })
         })
         .collect::<Result<Vec<_>, QueryError>>()?;
@@ -137,6 +144,11 @@ fn from_rows(
             ));
         }
     };
+    let personal_data_redaction = redaction_from_columns(
+        row.personal_data_redacted_at,
+        row.personal_data_redaction_reason,
+        "donor",
+    )?;
     let screening = screening
         .into_iter()
         .map(|test| {
@@ -162,6 +174,7 @@ fn from_rows(
         screening,
         eligibility,
         registered_at: Timestamp::from_datetime(row.registered_at),
+        personal_data_redaction,
     })
 }
 

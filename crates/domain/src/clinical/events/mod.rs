@@ -12,7 +12,7 @@ pub use administration::UnitAdministered;
 pub use bedside::{BedsideCheckAccepted, BedsideCheckRefused};
 pub use followup::{AdverseEventRecorded, AdverseEventResolved, VisitRecorded};
 pub use orders::{OrderCancelled, OrderPlaced, UnitAllocated, UnitDeallocated, UnitThawed};
-pub use patients::{PatientRegistered, WeightRecorded};
+pub use patients::{PatientPersonalDataRedacted, PatientRegistered, WeightRecorded};
 pub use recall::RecallInitiated;
 
 use crate::event::EventMeta;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use crate::clinical::patient::{Patient, PatientKey, WeightMeasurement};
 use crate::event::{EventMeta, EventPayload};
 use crate::ids::PatientId;
+use crate::redaction::{Redaction, RedactionReason};
 use crate::state::{ApplyError, State};
 use crate::subject::{Subject, SubjectKind};
 use crate::values::Kilograms;
@@ -37,6 +38,7 @@ impl EventPayload for PatientRegistered {
                 key: self.key.clone(),
                 weights: Vec::new(),
                 registered_at: meta.recorded_at,
+                personal_data_redaction: None,
             },
         );
         Ok(())
@@ -71,6 +73,41 @@ impl EventPayload for WeightRecorded {
             measured_on: self.measured_on,
             recorded_by,
             recorded_at: meta.recorded_at,
+        });
+        Ok(())
+    }
+}
+
+payload!(
+    /// A clinician redacted the patient's personal data (signed). The entry names the patient
+    /// by id and the reason by code; the personal data itself never reaches the ledger.
+    PatientPersonalDataRedacted {
+        /// The patient.
+        patient_id: PatientId,
+        /// Why.
+        reason: RedactionReason,
+    }
+);
+
+impl EventPayload for PatientPersonalDataRedacted {
+    fn subjects(&self) -> Vec<Subject> {
+        vec![subject(SubjectKind::Patient, self.patient_id)]
+    }
+
+    fn apply(&self, state: &mut State, meta: &EventMeta) -> Result<(), ApplyError> {
+        let patient = state
+            .patients
+            .get_mut(&self.patient_id)
+            .ok_or_else(|| missing("patient", self.patient_id))?;
+        if patient.personal_data_redaction.is_some() {
+            return Err(duplicate(
+                "personal data redaction of patient",
+                self.patient_id,
+            ));
+        }
+        patient.personal_data_redaction = Some(Redaction {
+            reason: self.reason,
+            redacted_at: meta.recorded_at,
         });
         Ok(())
     }

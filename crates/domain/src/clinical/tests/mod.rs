@@ -7,6 +7,7 @@ mod fixture;
 mod followup;
 mod orders;
 mod recall;
+mod redaction;
 mod replay;
 mod scans;
 mod world;

@@ -10,12 +10,14 @@ use crate::manufacturing::donor::{
     Withdrawal,
 };
 use crate::manufacturing::events::{
-    ConsentRecorded, ConsentWithdrawn, DonorRegistered, EligibilityDetermined, EligibilityRevoked,
-    ScreeningRecorded,
+    ConsentRecorded, ConsentWithdrawn, DonorPersonalDataRedacted, DonorRegistered,
+    EligibilityDetermined, EligibilityRevoked, ScreeningRecorded,
 };
 use crate::manufacturing::{Donor, ManufacturingError};
+use crate::redaction::{REDACTION_MEANING, RedactionReason};
 use crate::refusal::{Reason, Refusal, RefusalKind};
 use crate::role::Role;
+use crate::signature::Signature;
 use crate::state::State;
 use crate::values::{Label, Narrative};
 
@@ -90,6 +92,36 @@ pub fn withdraw_consent(
             },
         })]),
     }
+}
+
+/// QA redacts the donor's personal data, signed with meaning RESPONSIBILITY (the caller
+/// checks that the signer is the actor, binds the signature and blanks the personal data in the
+/// same transaction). QA only: erasing a person's data is a quality decision, not a data-entry
+/// step. Only the fact, its time and its coded reason are recorded; the donor, her consent,
+/// screening, eligibility and donations stay. A second redaction is refused.
+pub fn redact_personal_data(
+    state: &State,
+    actor: &Actor,
+    signature: &Signature,
+    donor_id: DonorId,
+    reason: RedactionReason,
+) -> Result<Vec<Event>, ManufacturingError> {
+    acting_user(actor, &[Role::Qa], "qa")?;
+    if signature.meaning != REDACTION_MEANING {
+        return Err(ManufacturingError::WrongMeaning {
+            expected: REDACTION_MEANING,
+            found: signature.meaning,
+        });
+    }
+    let donor = donor(state, donor_id)?;
+    if donor.personal_data_redaction.is_some() {
+        return Err(ManufacturingError::AlreadyRedacted(
+            donor.key.as_str().to_owned(),
+        ));
+    }
+    Ok(vec![Event::DonorPersonalDataRedacted(
+        DonorPersonalDataRedacted { donor_id, reason },
+    )])
 }
 
 /// The days between a specimen and the nearest recovery of the donor's cords, if any cord is

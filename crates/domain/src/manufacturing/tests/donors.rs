@@ -1,4 +1,4 @@
-//! Consent, screening windows and eligibility.
+//! Consent, screening windows, eligibility and the redaction of personal data.
 
 use crate::manufacturing::commands::donors::{self, screening_test};
 use crate::manufacturing::{EligibilityStatus, ScreeningPolicy, ScreeningResult};
@@ -187,4 +187,102 @@ fn withdrawn_consent_blocks_further_use() {
         crate::values::Narrative::parse("again", "reason").expect("text"),
     );
     assert_eq!(super::world::code(again), "ALREADY_WITHDRAWN");
+}
+
+#[test]
+fn qa_redacts_personal_data_once_and_the_donor_record_stays() {
+    use crate::event::Event;
+    use crate::identity::PrintedName;
+    use crate::redaction::{Redaction, RedactionReason};
+    use crate::signature::{Meaning, Signature};
+
+    let signed = |meaning| Signature {
+        signer_id: id(super::world::QA),
+        printed_name: PrintedName::parse("Test Signer").expect("a name"),
+        signed_at: super::world::now(),
+        meaning,
+    };
+    let responsibility = signed(Meaning::Responsibility);
+    let reason = RedactionReason::DataSubjectRequest;
+    let mut world = World::new();
+    let (donor_id, donation) = world.donor(true);
+    let before = world.state.donors[&donor_id].clone();
+
+    let state = &world.state;
+    let refusals = [
+        (
+            "a technician",
+            donors::redact_personal_data(state, &tech(), &responsibility, donor_id, reason),
+            "WRONG_ROLE",
+        ),
+        (
+            "signed as APPROVAL",
+            donors::redact_personal_data(
+                state,
+                &qa(),
+                &signed(Meaning::Approval),
+                donor_id,
+                reason,
+            ),
+            "WRONG_SIGNATURE_MEANING",
+        ),
+        (
+            "an unknown donor",
+            donors::redact_personal_data(state, &qa(), &responsibility, id(999_999), reason),
+            "NOT_FOUND",
+        ),
+    ];
+    for (name, decision, expected) in refusals {
+        assert_eq!(super::world::code(decision), expected, "{name}");
+    }
+
+    let events = donors::redact_personal_data(state, &qa(), &responsibility, donor_id, reason)
+        .expect("QA redacts");
+    // The event holds the id and the coded reason, nothing else.
+    let payload = events[0].payload_json();
+    assert_eq!(
+        payload,
+        serde_json::json!({
+            "donor_id": donor_id.to_string(),
+            "reason": "DATA_SUBJECT_REQUEST",
+        })
+    );
+    let back = Event::from_parts(events[0].action(), payload).expect("parses back");
+    assert_eq!(back, events[0]);
+    world.apply(qa(), events.clone());
+
+    let after = &world.state.donors[&donor_id];
+    assert_eq!(
+        after.personal_data_redaction,
+        Some(Redaction {
+            reason,
+            redacted_at: super::world::now(),
+        })
+    );
+    // Key, consent, screening and eligibility are untouched; her donation still counts.
+    assert_eq!(
+        crate::manufacturing::Donor {
+            personal_data_redaction: None,
+            ..after.clone()
+        },
+        before
+    );
+    assert!(after.is_eligible());
+    assert!(world.state.donations.contains_key(&donation));
+
+    let again = donors::redact_personal_data(
+        &world.state,
+        &qa(),
+        &responsibility,
+        donor_id,
+        RedactionReason::RetentionPeriodEnded,
+    );
+    assert_eq!(super::world::code(again), "ALREADY_REDACTED");
+    // A ledger holding a second redaction is inconsistent: replay refuses it.
+    let meta = crate::event::EventMeta {
+        seq: 2,
+        recorded_at: super::world::now(),
+        actor: qa(),
+    };
+    assert!(events[0].apply(&mut world.state, &meta).is_err());
 }

@@ -220,6 +220,7 @@ impl Fixture {
                     determined_at: at(1, 9),
                 }),
                 registered_at: at(1, 8),
+                personal_data_redaction: None,
             },
         );
         state.material_lots.insert(

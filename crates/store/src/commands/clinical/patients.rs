@@ -1,9 +1,12 @@
-//! Registering patients (personal data apart from the ledger) and recording weights.
+//! Registering patients (personal data apart from the ledger), recording weights, and redacting
+//! the personal data.
 
 use chrono::NaiveDate;
 use cordtrace_domain::clinical::PatientKey;
 use cordtrace_domain::clinical::commands::patients;
 use cordtrace_domain::ids::PatientId;
+use cordtrace_domain::redaction::RedactionReason;
+use cordtrace_domain::signature::Signature;
 use cordtrace_domain::values::Kilograms;
 use cordtrace_domain::{Refusal, RefusalKind, State};
 
@@ -85,5 +88,43 @@ impl Command for RecordWeight {
         )
         .map_err(Refusal::from)?;
         Ok(Decision::new(state, events, ()))
+    }
+}
+
+/// A clinician redacts a patient's personal data, signed: one ledger entry with the patient's
+/// id and the coded reason, and the row in `patient_personal` blanked (wristband id included)
+/// in the same transaction.
+pub struct RedactPatientPersonalData {
+    /// The patient.
+    pub patient_id: PatientId,
+    /// Why.
+    pub reason: RedactionReason,
+    /// The re-checked signature.
+    pub signature: Signature,
+}
+
+impl Command for RedactPatientPersonalData {
+    type Output = ();
+    const NAME: &'static str = "redact_patient_personal_data";
+
+    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
+        let mut state = State::default();
+        clinical_load::patients(context.txn, &mut state, [self.patient_id]).await?;
+        let events = patients::redact_personal_data(
+            &state,
+            &context.actor,
+            &self.signature,
+            self.patient_id,
+            self.reason,
+        )
+        .map_err(Refusal::from)?;
+        let signature =
+            load::signature(context.txn, context.actor, self.signature, context.now).await?;
+        Ok(Decision::new(state, events, ())
+            .signed(signature)
+            .with_side_write(SideWrite::PatientPersonalRedacted {
+                patient_id: self.patient_id,
+                redacted_at: context.now,
+            }))
     }
 }

@@ -6,6 +6,7 @@ use cordtrace_domain::manufacturing::commands::donors;
 use cordtrace_domain::manufacturing::{
     Consent, DonorKey, EligibilityStatus, ScreeningPolicy, ScreeningTest,
 };
+use cordtrace_domain::redaction::RedactionReason;
 use cordtrace_domain::signature::Signature;
 use cordtrace_domain::values::{Label, Narrative};
 use cordtrace_domain::{Refusal, State};
@@ -165,5 +166,42 @@ impl Command for DetermineEligibility {
         let signature =
             load::signature(context.txn, context.actor, self.signature, context.now).await?;
         Ok(Decision::new(state, events, ()).signed(signature))
+    }
+}
+
+/// QA redacts a donor's personal data, signed: one ledger entry with the donor's id and the
+/// coded reason, and her row in `donor_personal` blanked in the same transaction.
+pub struct RedactDonorPersonalData {
+    /// The donor.
+    pub donor_id: DonorId,
+    /// Why.
+    pub reason: RedactionReason,
+    /// The re-checked signature.
+    pub signature: Signature,
+}
+
+impl Command for RedactDonorPersonalData {
+    type Output = ();
+    const NAME: &'static str = "redact_donor_personal_data";
+
+    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
+        let mut state = State::default();
+        load::donors(context.txn, &mut state, [self.donor_id]).await?;
+        let events = donors::redact_personal_data(
+            &state,
+            &context.actor,
+            &self.signature,
+            self.donor_id,
+            self.reason,
+        )
+        .map_err(Refusal::from)?;
+        let signature =
+            load::signature(context.txn, context.actor, self.signature, context.now).await?;
+        Ok(Decision::new(state, events, ())
+            .signed(signature)
+            .with_side_write(SideWrite::DonorPersonalRedacted {
+                donor_id: self.donor_id,
+                redacted_at: context.now,
+            }))
     }
 }

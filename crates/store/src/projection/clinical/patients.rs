@@ -12,7 +12,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::super::common::{insert_all, parse, position, upsert};
+use super::super::common::{
+    insert_all, parse, position, redaction_columns, redaction_from_columns, upsert,
+};
 use super::uuids;
 use crate::entity::{patient, patient_personal, patient_weight};
 use crate::error::QueryError;
@@ -24,10 +26,16 @@ pub(crate) async fn save(
 ) -> Result<(), QueryError> {
     let rows = patients
         .iter()
-        .map(|p| patient::ActiveModel {
-            id: Set(p.id.as_uuid()),
-            patient_key: Set(p.key.as_str().to_owned()),
-            registered_at: Set(p.registered_at.as_datetime()),
+        .map(|p| {
+            let (redacted_at, redaction_reason) =
+                redaction_columns(p.personal_data_redaction.as_ref());
+            patient::ActiveModel {
+                id: Set(p.id.as_uuid()),
+                patient_key: Set(p.key.as_str().to_owned()),
+                registered_at: Set(p.registered_at.as_datetime()),
+                personal_data_redacted_at: Set(redacted_at),
+                personal_data_redaction_reason: Set(redaction_reason),
+            }
         })
         .collect();
     upsert(db, rows).await?;
@@ -82,7 +90,7 @@ pub(crate) async fn load(
                 recorded_at: Timestamp::from_datetime(row.recorded_at),
             });
     }
-    Ok(query
+    query
         .all(db)
         .await?
         .into_iter()
@@ -92,10 +100,15 @@ pub(crate) async fn load(
                 key: PatientKey::from_stored(row.patient_key),
                 weights: weights.remove(&row.id).unwrap_or_default(),
                 registered_at: Timestamp::from_datetime(row.registered_at),
+                personal_data_redaction: redaction_from_columns(
+                    row.personal_data_redacted_at,
+                    row.personal_data_redaction_reason,
+                    "patient",
+                )?,
             };
-            (patient.id, patient)
+            Ok((patient.id, patient))
         })
-        .collect())
+        .collect()
 }
 
 /// The highest patient key sequence used in year `year_2digit`.
