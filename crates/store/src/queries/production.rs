@@ -29,7 +29,8 @@ mod lineage;
 
 pub use crate::lineage::{DownstreamStart, Reached};
 pub use batch::IN_CHUNK;
-use batch::{deviation_records, in_chunks, lot_exists, lot_records, step_records, unit_records};
+pub(crate) use batch::in_chunks;
+use batch::{deviation_records, lot_exists, lot_records, step_records, unit_records};
 pub use lineage::{
     Upstream, UpstreamStart, downstream_administrations, downstream_count, downstream_exists,
     downstream_lots, downstream_units, upstream,

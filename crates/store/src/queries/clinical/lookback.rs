@@ -23,6 +23,7 @@ use crate::projection::donations::{self, DonationFilter};
 use crate::projection::steps::{self, StepFilter};
 use crate::projection::units::{self, UnitFilter};
 use crate::projection::{donors, lots, materials};
+use crate::queries::production::{IN_CHUNK, in_chunks};
 
 /// The downstream trace a look-back or recall from `source` follows.
 fn downstream_start(source: LookbackSource) -> DownstreamStart {
@@ -64,25 +65,51 @@ pub(crate) async fn lookback_state(
     if !exists {
         return Ok(None);
     }
-    let lot_ids: Vec<LotId> = lineage::downstream_lots(db, downstream_start(source)).await?;
+    // A facility-wide material lot reaches more lots and units than a statement may bind: every
+    // list below is loaded in chunks.
+    let lot_ids: BTreeSet<LotId> = lineage::downstream_lots(db, downstream_start(source))
+        .await?
+        .into_iter()
+        .collect();
     state
         .lots
-        .extend(lots::load(db, Some(lot_ids.clone())).await?);
+        .extend(in_chunks(&lot_ids, |chunk| lots::load(db, Some(chunk))).await?);
     if matches!(source, LookbackSource::MaterialLot(_)) {
-        state.steps = steps::load(db, StepFilter::Lots(lot_ids.clone())).await?;
+        state.steps = in_chunks(&lot_ids, |chunk| steps::load(db, StepFilter::Lots(chunk)))
+            .await?
+            .into_iter()
+            .collect();
     }
-    state.units = units::load(db, UnitFilter::Lots(lot_ids)).await?;
-    let unit_ids: Vec<UnitId> = state.units.keys().copied().collect();
-    let records = orders::load_unit_records(db, UnitRecordFilter::Units(unit_ids.clone())).await?;
-    state.allocations = records.allocations;
-    state.administrations =
-        administrations::load(db, AdministrationFilter::Units(unit_ids)).await?;
+    state.units = in_chunks(&lot_ids, |chunk| units::load(db, UnitFilter::Lots(chunk)))
+        .await?
+        .into_iter()
+        .collect();
+    let unit_ids: BTreeSet<UnitId> = state.units.keys().copied().collect();
+    for chunk in unit_ids
+        .iter()
+        .copied()
+        .collect::<Vec<_>>()
+        .chunks(IN_CHUNK)
+    {
+        let records =
+            orders::load_unit_records(db, UnitRecordFilter::Units(chunk.to_vec())).await?;
+        state.allocations.extend(records.allocations);
+    }
+    state.administrations = in_chunks(&unit_ids, |chunk| {
+        administrations::load(db, AdministrationFilter::Units(chunk))
+    })
+    .await?
+    .into_iter()
+    .collect();
     let patient_ids: BTreeSet<PatientId> = state
         .administrations
         .values()
         .map(|administration| administration.patient_id)
         .collect();
-    state.patients = patients::load(db, Some(patient_ids.into_iter().collect())).await?;
+    state.patients = in_chunks(&patient_ids, |chunk| patients::load(db, Some(chunk)))
+        .await?
+        .into_iter()
+        .collect();
     Ok(Some(state))
 }
 

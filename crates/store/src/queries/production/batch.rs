@@ -24,7 +24,7 @@ use crate::projection::{donors, lots};
 pub const IN_CHUNK: usize = 500;
 
 /// Runs `load` on `ids` in chunks of [`IN_CHUNK`] and gathers what each chunk returns.
-pub(super) async fn in_chunks<I, R, E, F, Fut, Out>(
+pub(crate) async fn in_chunks<I, R, E, F, Fut, Out>(
     ids: &BTreeSet<I>,
     load: F,
 ) -> Result<Vec<R>, QueryError>
