@@ -21,6 +21,15 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The user behind the actor when they act in one of `roles`. The API's access table checks
+    /// the role too; the domain holds the rule so that no other path can skip it.
+    pub fn user_in(&self, roles: &[Role]) -> Option<UserId> {
+        match self {
+            Actor::User { user_id, role } if roles.contains(role) => Some(*user_id),
+            _ => None,
+        }
+    }
+
     /// The user behind the actor, if any.
     pub const fn user_id(&self) -> Option<UserId> {
         match self {

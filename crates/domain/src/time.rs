@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct Timestamp(DateTime<Utc>);
 
+/// Seconds a time entered on a client may lie ahead of the server clock: the two clocks drift.
+pub const CLOCK_SKEW_SECONDS: i64 = 60;
+
 impl Timestamp {
     /// Truncates `instant` to microseconds.
     pub fn from_datetime(instant: DateTime<Utc>) -> Self {
@@ -31,6 +34,12 @@ impl Timestamp {
                 .checked_add_signed(duration)
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         )
+    }
+
+    /// Whether this entered time lies ahead of the server clock `now` by more than the skew
+    /// tolerated between a client's clock and the server's ([`CLOCK_SKEW_SECONDS`]).
+    pub fn is_in_future_of(&self, now: Timestamp) -> bool {
+        *self > now.plus(chrono::Duration::seconds(CLOCK_SKEW_SECONDS))
     }
 
     /// RFC 3339 in UTC with exactly six fractional digits, as in the ledger.

@@ -20,7 +20,8 @@ use crate::state::State;
 use crate::time::Timestamp;
 use crate::values::{CellCount, Label, Millilitres};
 
-use super::{CLOCK_SKEW_SECONDS, acting_user, check_signature, not_in_future, patient, unit};
+use super::{acting_user, check_signature, not_in_future, patient, unit};
+use crate::time::CLOCK_SKEW_SECONDS;
 
 /// Most reactions one administration lists.
 pub const MAX_REACTIONS: usize = 20;

@@ -20,19 +20,13 @@ use crate::time::Timestamp;
 use super::error::{ClinicalError, unknown};
 use super::patient::Patient;
 
-/// Seconds of clock skew tolerated between a client's entered time and the server clock.
-const CLOCK_SKEW_SECONDS: i64 = 60;
-
 /// The acting user, who must act in one of `roles`.
 fn acting_user(
     actor: &Actor,
     roles: &[Role],
     names: &'static str,
 ) -> Result<UserId, ClinicalError> {
-    match actor {
-        Actor::User { user_id, role } if roles.contains(role) => Ok(*user_id),
-        _ => Err(ClinicalError::WrongRole(names)),
-    }
+    actor.user_in(roles).ok_or(ClinicalError::WrongRole(names))
 }
 
 /// Checks that the signature is the actor's and has one of the `allowed` meanings.
@@ -56,7 +50,7 @@ fn check_signature(
 
 /// Refuses a time after `now` plus the tolerated skew.
 fn not_in_future(time: Timestamp, now: Timestamp, what: &'static str) -> Result<(), ClinicalError> {
-    if time > now.plus(chrono::Duration::seconds(CLOCK_SKEW_SECONDS)) {
+    if time.is_in_future_of(now) {
         Err(ClinicalError::InFuture(what))
     } else {
         Ok(())

@@ -15,27 +15,24 @@ use crate::time::Timestamp;
 
 use super::error::ManufacturingError;
 
-/// The acting user, who must act in one of `roles` (the API's access table already checks the
-/// role; the domain holds the rule too so no other path can skip it).
+/// The acting user, who must act in one of `roles`.
 pub(crate) fn acting_user(
     actor: &Actor,
     roles: &[Role],
     names: &'static str,
 ) -> Result<UserId, ManufacturingError> {
-    match actor {
-        Actor::User { user_id, role } if roles.contains(role) => Ok(*user_id),
-        _ => Err(ManufacturingError::WrongRole(names)),
-    }
+    actor
+        .user_in(roles)
+        .ok_or(ManufacturingError::WrongRole(names))
 }
 
-/// Refuses a time after `now` (a few seconds of clock skew between a client and the server are
-/// tolerated).
+/// Refuses a time after `now`, beyond the tolerated clock skew.
 pub(crate) fn not_in_future(
     time: Timestamp,
     now: Timestamp,
     what: &'static str,
 ) -> Result<(), ManufacturingError> {
-    if time > now.plus(chrono::Duration::seconds(60)) {
+    if time.is_in_future_of(now) {
         Err(ManufacturingError::InFuture(what))
     } else {
         Ok(())

@@ -25,13 +25,9 @@ use crate::time::Timestamp;
 use super::error::{ReleaseError, unknown};
 use super::result::LotTesting;
 
-/// The acting user, who must act in one of `roles` (the API's access table checks the role too;
-/// the domain holds the rule so no other path can skip it).
+/// The acting user, who must act in one of `roles`.
 fn acting_user(actor: &Actor, roles: &[Role], names: &'static str) -> Result<UserId, ReleaseError> {
-    match actor {
-        Actor::User { user_id, role } if roles.contains(role) => Ok(*user_id),
-        _ => Err(ReleaseError::WrongRole(names)),
-    }
+    actor.user_in(roles).ok_or(ReleaseError::WrongRole(names))
 }
 
 /// Checks that the signature is the actor's and, when `required`, carries that meaning.
@@ -52,10 +48,9 @@ fn check_signature(
     }
 }
 
-/// Refuses a time after `now` (a minute of clock skew between a client and the server is
-/// tolerated, as for manufacturing records).
+/// Refuses a time after `now`, beyond the tolerated clock skew.
 fn not_in_future(time: Timestamp, now: Timestamp, what: &'static str) -> Result<(), ReleaseError> {
-    if time > now.plus(chrono::Duration::seconds(60)) {
+    if time.is_in_future_of(now) {
         Err(ReleaseError::InFuture(what))
     } else {
         Ok(())
