@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use super::supplies::{EquipmentObject, MaterialLotObject, ProductDefinitionObject};
 use super::types::{ConsentScope, DonationObject, DonorObject, EligibilityStatus, ScreeningResult};
-use crate::context::{ApiContext, parts};
+use crate::context::{ApiContext, execute, parts};
 use crate::error::{ApiError, ApiResult};
 use crate::identity::SignatureInput;
 use crate::production::{ArrivalCondition, MaterialQcStatus};
@@ -270,13 +270,14 @@ impl IntakeMutation {
         ctx: &Context<'_>,
         personal_data: DonorPersonalDataInput,
     ) -> ApiResult<DonorObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.registerDonor")?;
         let personal = personal_data.parse()?;
         let donor_id = DonorId::from_uuid(Uuid::now_v7());
-        api.executor
-            .execute(actor, RegisterDonor { donor_id, personal })
-            .await?;
+        let (api, _key) = execute(
+            ctx,
+            "Mutation.registerDonor",
+            RegisterDonor { donor_id, personal },
+        )
+        .await?;
         donor_after(api, donor_id).await
     }
 
@@ -287,13 +288,14 @@ impl IntakeMutation {
         donor_id: Uuid,
         consent: ConsentInput,
     ) -> ApiResult<DonorObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.recordConsent")?;
         let donor_id = DonorId::from_uuid(donor_id);
         let consent = consent.parse()?;
-        api.executor
-            .execute(actor, RecordConsent { donor_id, consent })
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.recordConsent",
+            RecordConsent { donor_id, consent },
+        )
+        .await?;
         donor_after(api, donor_id).await
     }
 
@@ -306,20 +308,18 @@ impl IntakeMutation {
         withdrawn_on: NaiveDate,
         reason: String,
     ) -> ApiResult<DonorObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.withdrawConsent")?;
         let donor_id = DonorId::from_uuid(donor_id);
         let reason = value(Narrative::parse(&reason, "reason"))?;
-        api.executor
-            .execute(
-                actor,
-                WithdrawConsent {
-                    donor_id,
-                    withdrawn_on,
-                    reason,
-                },
-            )
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.withdrawConsent",
+            WithdrawConsent {
+                donor_id,
+                withdrawn_on,
+                reason,
+            },
+        )
+        .await?;
         donor_after(api, donor_id).await
     }
 
@@ -330,8 +330,6 @@ impl IntakeMutation {
         donor_id: Uuid,
         test: ScreeningInput,
     ) -> ApiResult<DonorObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.recordScreening")?;
         let donor_id = DonorId::from_uuid(donor_id);
         let test = screening_test(
             ScreeningTestId::from_uuid(Uuid::now_v7()),
@@ -340,16 +338,13 @@ impl IntakeMutation {
             test.result.into(),
             test.specimen_date,
         );
-        api.executor
-            .execute(
-                actor,
-                RecordScreening {
-                    donor_id,
-                    test,
-                    policy: api.manufacturing.screening.clone(),
-                },
-            )
-            .await?;
+        let (api, _) = parts(ctx)?;
+        let command = RecordScreening {
+            donor_id,
+            test,
+            policy: api.manufacturing.screening.clone(),
+        };
+        execute(ctx, "Mutation.recordScreening", command).await?;
         donor_after(api, donor_id).await
     }
 
@@ -364,7 +359,6 @@ impl IntakeMutation {
         signature: SignatureInput,
     ) -> ApiResult<DonorObject> {
         let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.determineEligibility")?;
         let donor_id = DonorId::from_uuid(donor_id);
         let reasons = determination
             .reasons
@@ -372,18 +366,18 @@ impl IntakeMutation {
             .map(|reason| label(reason, "reason"))
             .collect::<ApiResult<Vec<Label>>>()?;
         let signature = sign(api, viewer, signature, Some(Meaning::Responsibility)).await?;
-        api.executor
-            .execute(
-                actor,
-                DetermineEligibility {
-                    donor_id,
-                    status: determination.status.into(),
-                    reasons,
-                    policy: api.manufacturing.screening.clone(),
-                    signature,
-                },
-            )
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.determineEligibility",
+            DetermineEligibility {
+                donor_id,
+                status: determination.status.into(),
+                reasons,
+                policy: api.manufacturing.screening.clone(),
+                signature,
+            },
+        )
+        .await?;
         donor_after(api, donor_id).await
     }
 
@@ -400,19 +394,18 @@ impl IntakeMutation {
         signature: SignatureInput,
     ) -> ApiResult<DonorObject> {
         let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.redactDonorPersonalData")?;
         let donor_id = DonorId::from_uuid(donor_id);
         let signature = sign(api, viewer, signature, Some(REDACTION_MEANING)).await?;
-        api.executor
-            .execute(
-                actor,
-                RedactDonorPersonalData {
-                    donor_id,
-                    reason: reason.into(),
-                    signature,
-                },
-            )
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.redactDonorPersonalData",
+            RedactDonorPersonalData {
+                donor_id,
+                reason: reason.into(),
+                signature,
+            },
+        )
+        .await?;
         donor_after(api, donor_id).await
     }
 
@@ -422,8 +415,7 @@ impl IntakeMutation {
         ctx: &Context<'_>,
         donation: DonationInput,
     ) -> ApiResult<DonationObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.registerDonation")?;
+        let (api, _) = parts(ctx)?;
         let donation_id = DonationId::from_uuid(Uuid::now_v7());
         let command = RegisterDonation {
             donation_id,
@@ -433,7 +425,7 @@ impl IntakeMutation {
             collected_at: value(ZonedTime::parse(&donation.collected_at))?,
             site: label(&donation.site, "site")?,
         };
-        api.executor.execute(actor, command).await?;
+        let (api, _din) = execute(ctx, "Mutation.registerDonation", command).await?;
         donation_after(api, donation_id).await
     }
 
@@ -445,8 +437,6 @@ impl IntakeMutation {
         donation_id: Uuid,
         receipt: ReceiptInput,
     ) -> ApiResult<DonationObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.receiveDonation")?;
         let donation_id = DonationId::from_uuid(donation_id);
         let input = DomainReceipt {
             donation_id,
@@ -454,15 +444,12 @@ impl IntakeMutation {
             transport_temperature: value(Celsius::parse(&receipt.transport_temperature))?,
             condition: receipt.condition.into(),
         };
-        api.executor
-            .execute(
-                actor,
-                ReceiveDonation {
-                    input,
-                    max_transit_hours: api.manufacturing.max_transit_hours,
-                },
-            )
-            .await?;
+        let (api, _) = parts(ctx)?;
+        let command = ReceiveDonation {
+            input,
+            max_transit_hours: api.manufacturing.max_transit_hours,
+        };
+        execute(ctx, "Mutation.receiveDonation", command).await?;
         donation_after(api, donation_id).await
     }
 
@@ -472,8 +459,6 @@ impl IntakeMutation {
         ctx: &Context<'_>,
         lot: MaterialLotInput,
     ) -> ApiResult<MaterialLotObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.registerMaterialLot")?;
         let material_lot_id = MaterialLotId::from_uuid(Uuid::now_v7());
         let command = RegisterMaterialLot {
             material_lot_id,
@@ -482,7 +467,7 @@ impl IntakeMutation {
             supplier_lot: label(&lot.supplier_lot, "supplier lot")?,
             expires_on: lot.expires_on,
         };
-        api.executor.execute(actor, command).await?;
+        let (api, ()) = execute(ctx, "Mutation.registerMaterialLot", command).await?;
         material_lot_after(api, material_lot_id).await
     }
 
@@ -494,18 +479,16 @@ impl IntakeMutation {
         material_lot_id: Uuid,
         status: MaterialQcStatus,
     ) -> ApiResult<MaterialLotObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.setMaterialQcStatus")?;
         let material_lot_id = MaterialLotId::from_uuid(material_lot_id);
-        api.executor
-            .execute(
-                actor,
-                SetMaterialQc {
-                    material_lot_id,
-                    status: status.into(),
-                },
-            )
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.setMaterialQcStatus",
+            SetMaterialQc {
+                material_lot_id,
+                status: status.into(),
+            },
+        )
+        .await?;
         material_lot_after(api, material_lot_id).await
     }
 
@@ -515,8 +498,6 @@ impl IntakeMutation {
         ctx: &Context<'_>,
         equipment: EquipmentInput,
     ) -> ApiResult<EquipmentObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.registerEquipment")?;
         let equipment_id = EquipmentId::from_uuid(Uuid::now_v7());
         let command = RegisterEquipment {
             equipment_id,
@@ -524,7 +505,7 @@ impl IntakeMutation {
             kind: label(&equipment.kind, "kind")?,
             calibration_due: equipment.calibration_due,
         };
-        api.executor.execute(actor, command).await?;
+        let (api, ()) = execute(ctx, "Mutation.registerEquipment", command).await?;
         equipment_after(api, equipment_id).await
     }
 
@@ -535,18 +516,16 @@ impl IntakeMutation {
         equipment_id: Uuid,
         calibration_due: NaiveDate,
     ) -> ApiResult<EquipmentObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.calibrateEquipment")?;
         let equipment_id = EquipmentId::from_uuid(equipment_id);
-        api.executor
-            .execute(
-                actor,
-                CalibrateEquipment {
-                    equipment_id,
-                    calibration_due,
-                },
-            )
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.calibrateEquipment",
+            CalibrateEquipment {
+                equipment_id,
+                calibration_due,
+            },
+        )
+        .await?;
         equipment_after(api, equipment_id).await
     }
 
@@ -557,18 +536,16 @@ impl IntakeMutation {
         code: String,
         description: String,
     ) -> ApiResult<ProductDefinitionObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.defineProduct")?;
         let description = label(&description, "description")?;
-        api.executor
-            .execute(
-                actor,
-                DefineProduct {
-                    code: code.clone(),
-                    description,
-                },
-            )
-            .await?;
+        let (api, ()) = execute(
+            ctx,
+            "Mutation.defineProduct",
+            DefineProduct {
+                code: code.clone(),
+                description,
+            },
+        )
+        .await?;
         reads::product(api.executor.database(), &code)
             .await?
             .map(ProductDefinitionObject::from)
