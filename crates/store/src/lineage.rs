@@ -40,8 +40,6 @@ impl DownstreamStart {
     /// put the trypsin into the bank, nor into the bank's other branches.
     fn roots(self) -> &'static str {
         match self {
-            // The donor set propagates to every descendant, so `lot_donor` is already closed
-            // downwards; the walk below adds nothing but costs little.
             DownstreamStart::Donor(_) => "SELECT lot_id FROM lot_donor WHERE donor_id = $1",
             DownstreamStart::Donation(_) => "SELECT id FROM lot WHERE donation_id = $1",
             DownstreamStart::MaterialLot(_) => {
@@ -61,15 +59,22 @@ impl DownstreamStart {
     /// A `WITH` clause defining `reached(id)`: the start's lots and every lot made from them,
     /// at any depth, each once.
     fn reached(self) -> String {
-        format!(
-            "WITH RECURSIVE roots(id) AS ({}),
-             reached(id) AS (
-                 SELECT id FROM roots
-                 UNION
-                 SELECT lp.lot_id FROM lot_parent lp JOIN reached ON lp.parent_id = reached.id
-             )",
-            self.roots()
-        )
+        match self {
+            // The donor set propagates to every descendant, so `lot_donor` is already closed
+            // downwards. Walking it again would only find the same lots, and PostgreSQL, which
+            // cannot estimate a recursive step, plans that walk with a scan of `lot_parent`
+            // (18 ms at 99,000 lots, against 0.4 ms from a donation).
+            DownstreamStart::Donor(_) => format!("WITH reached(id) AS ({})", self.roots()),
+            _ => format!(
+                "WITH RECURSIVE roots(id) AS ({}),
+                 reached(id) AS (
+                     SELECT id FROM roots
+                     UNION
+                     SELECT lp.lot_id FROM lot_parent lp JOIN reached ON lp.parent_id = reached.id
+                 )",
+                self.roots()
+            ),
+        }
     }
 }
 
