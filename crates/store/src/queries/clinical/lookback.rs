@@ -23,7 +23,7 @@ use crate::projection::donations::{self, DonationFilter};
 use crate::projection::steps::{self, StepFilter};
 use crate::projection::units::{self, UnitFilter};
 use crate::projection::{donors, lots, materials};
-use crate::queries::production::{IN_CHUNK, in_chunks};
+use crate::queries::production::in_chunks;
 
 /// The downstream trace a look-back or recall from `source` follows.
 fn downstream_start(source: LookbackSource) -> DownstreamStart {
@@ -85,16 +85,14 @@ pub(crate) async fn lookback_state(
         .into_iter()
         .collect();
     let unit_ids: BTreeSet<UnitId> = state.units.keys().copied().collect();
-    for chunk in unit_ids
-        .iter()
-        .copied()
-        .collect::<Vec<_>>()
-        .chunks(IN_CHUNK)
-    {
-        let records =
-            orders::load_unit_records(db, UnitRecordFilter::Units(chunk.to_vec())).await?;
-        state.allocations.extend(records.allocations);
-    }
+    state.allocations = in_chunks(&unit_ids, |chunk| async move {
+        orders::load_unit_records(db, UnitRecordFilter::Units(chunk))
+            .await
+            .map(|records| records.allocations)
+    })
+    .await?
+    .into_iter()
+    .collect();
     state.administrations = in_chunks(&unit_ids, |chunk| {
         administrations::load(db, AdministrationFilter::Units(chunk))
     })
