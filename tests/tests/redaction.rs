@@ -93,6 +93,34 @@ async fn read_patient(server: &TestServer, token: &str, patient_id: &str) -> Val
     response.data()["patient"].clone()
 }
 
+/// Runs `query` (a redaction of `id`) signed with a wrong password as `token`: refused FORBIDDEN
+/// `SIGNATURE_REJECTED`, and the one entry it writes is the failed authentication.
+async fn refused_with_wrong_password(server: &TestServer, token: &str, query: &str, id: &str) {
+    let size = ledger_size(server).await;
+    let response = server
+        .gql(
+            Some(token),
+            query,
+            redaction(
+                id,
+                "ENTERED_IN_ERROR",
+                "not the password at all",
+                "RESPONSIBILITY",
+            ),
+        )
+        .await;
+    assert_eq!(response.error_code(), "FORBIDDEN", "{}", response.body);
+    assert_eq!(response.reason_codes(), ["SIGNATURE_REJECTED"]);
+    assert_eq!(ledger_size(server).await, size + 1);
+    assert_eq!(
+        ledger_texts(server)
+            .await
+            .last()
+            .map(|(action, _)| action.clone()),
+        Some("user.authentication_failed".to_owned())
+    );
+}
+
 /// `record` without its personal data and redaction: what a redaction must leave as it was.
 fn without_personal_data(record: &Value) -> Value {
     let mut record = record.clone();
@@ -408,29 +436,7 @@ async fn a_donor_redaction_is_refused_with_a_code_and_changes_nothing() {
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
 
     // A wrong password: only the failed signature is ledgered.
-    let size = ledger_size(&server).await;
-    let response = server
-        .gql(
-            Some(&qa),
-            &query,
-            redaction(
-                &donor_id,
-                "ENTERED_IN_ERROR",
-                "not the password at all",
-                "RESPONSIBILITY",
-            ),
-        )
-        .await;
-    assert_eq!(response.error_code(), "FORBIDDEN", "{}", response.body);
-    assert_eq!(response.reason_codes(), ["SIGNATURE_REJECTED"]);
-    assert_eq!(ledger_size(&server).await, size + 1);
-    assert_eq!(
-        ledger_texts(&server)
-            .await
-            .last()
-            .map(|(action, _)| action.clone()),
-        Some("user.authentication_failed".to_owned())
-    );
+    refused_with_wrong_password(&server, &qa, &query, &donor_id).await;
     assert_eq!(read_donor(&server, &qa, &donor_id).await, intact);
 
     // Redacted once; a second redaction finds nothing left to redact and changes nothing.
@@ -680,29 +686,7 @@ async fn a_patient_redaction_is_refused_with_a_code_and_changes_nothing() {
         );
     }
 
-    let size = ledger_size(&server).await;
-    let response = server
-        .gql(
-            Some(&clinician),
-            &query,
-            redaction(
-                &patient_id,
-                "ENTERED_IN_ERROR",
-                "not the password at all",
-                "RESPONSIBILITY",
-            ),
-        )
-        .await;
-    assert_eq!(response.error_code(), "FORBIDDEN", "{}", response.body);
-    assert_eq!(response.reason_codes(), ["SIGNATURE_REJECTED"]);
-    assert_eq!(ledger_size(&server).await, size + 1);
-    assert_eq!(
-        ledger_texts(&server)
-            .await
-            .last()
-            .map(|(action, _)| action.clone()),
-        Some("user.authentication_failed".to_owned())
-    );
+    refused_with_wrong_password(&server, &clinician, &query, &patient_id).await;
     assert_eq!(read_patient(&server, &clinician, &patient_id).await, intact);
 
     let response = server
