@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo,
 };
-use async_graphql::{ServerResult, Value};
+use async_graphql::{PathSegment, QueryPathNode, QueryPathSegment, ServerResult, Value};
 use cordtrace_domain::Role;
 use cordtrace_domain::Role::{Admin, Auditor, Qa};
 
@@ -299,14 +299,26 @@ impl Extension for AccessControlExtension {
             let error: async_graphql::Error = error.into();
             let mut server_error = error.into_server_error(async_graphql::Pos::default());
             server_error.locations.clear();
-            server_error.path = info
-                .path_node
-                .to_string_vec()
-                .into_iter()
-                .map(async_graphql::PathSegment::Field)
-                .collect();
+            server_error.path = error_path(info.path_node);
+            // A refused nullable field becomes null there (`crate::field_errors`).
             return Err(server_error);
         }
         next.run(ctx, info).await
     }
+}
+
+/// The response path of the field at `node`, list positions as numbers (`["donors", "nodes", 0,
+/// "personalData"]`).
+fn error_path(node: &QueryPathNode<'_>) -> Vec<PathSegment> {
+    let mut path = Vec::new();
+    let mut current = Some(node);
+    while let Some(node) = current {
+        path.push(match node.segment {
+            QueryPathSegment::Name(name) => PathSegment::Field(name.to_owned()),
+            QueryPathSegment::Index(index) => PathSegment::Index(index),
+        });
+        current = node.parent;
+    }
+    path.reverse();
+    path
 }

@@ -8,6 +8,7 @@ mod clinical;
 mod codes;
 mod context;
 pub mod error;
+mod field_errors;
 mod identity;
 mod intake;
 mod ledger;
@@ -59,6 +60,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        // Outermost, so that it also sees the access control's refusals.
+        .extension(field_errors::NullableFieldErrors)
         .extension(access::AccessControl)
         .extension(codes::ErrorCodes)
 }
