@@ -1,8 +1,14 @@
-//! Who may call what: the one access table, and the extension that enforces it.
+//! Who may call and read what: the one access table, the extension that enforces it, and who
+//! reads each kind of ledger subject.
 //!
 //! Every root field of Query and Mutation must have a rule here; a field without one is refused
 //! (default deny), and a test calls every operation in `schema.graphql` as every role to hold the
 //! table to account. Fields of other types appear here only when they carry personal data.
+//!
+//! The ledger names the same records by subject kind, so [`readers`] maps every kind to the
+//! readers of its records, from the same constants as the rules of `Query.patient`, `Query.donor`
+//! and the like: a ledger read ([`visible`]) shows an entry only to someone who may read every
+//! subject it touches, whatever door it is asked through.
 
 use std::sync::Arc;
 
@@ -12,6 +18,8 @@ use async_graphql::extensions::{
 use async_graphql::{PathSegment, QueryPathNode, QueryPathSegment, ServerResult, Value};
 use cordtrace_domain::Role;
 use cordtrace_domain::Role::{Admin, Auditor, Qa};
+use cordtrace_domain::subject::{Subject, SubjectKind};
+use cordtrace_store::ledger::read::Visible;
 
 use crate::context::Viewer;
 use crate::error::ApiError;
@@ -28,7 +36,12 @@ pub enum Access {
 }
 
 const EVERY_ROLE: &[Role] = &Role::ALL;
+/// Who manages users: creates them, sets their roles, resets, locks and unlocks them.
 const USER_ADMINS: &[Role] = &[Admin];
+/// Who reads users and their history (roles, logins, lockouts): admins, and auditors, who
+/// review that part of the audit trail too. Every user also reads their own.
+const USER_READERS: &[Role] = &[Auditor, Admin];
+/// Who may page and look up the ledger; each sees the entries [`visible`] to them.
 const LEDGER_READERS: &[Role] = &[Auditor, Qa, Admin];
 /// Who enters donor data, material lots and equipment, and reads a donor's personal data.
 const DONOR_STAFF: &[Role] = &[Role::Technician, Qa];
@@ -74,6 +87,49 @@ const UNIT_PREPARERS: &[Role] = &[Role::Clinician, Role::Technician];
 const PATIENT_READERS: &[Role] = &[Role::Clinician, Qa, Auditor];
 /// Who reads look-back and outcome summaries (no personal data in either).
 const OUTCOME_READERS: &[Role] = &[Role::Clinician, Role::Analyst, Qa, Auditor];
+/// Who reads recalls: a recall names the patients to contact and starts from a donor,
+/// donation, material lot or lot, so its readers are those who read both sides.
+const RECALL_READERS: &[Role] = &[Qa, Auditor];
+
+/// Who reads the subjects of `kind`: the same roles as the rule of the query that reads that
+/// record (`Query.donor` for donors, `Query.patient` for patients, and so on). Patient-side
+/// kinds are read by the readers of patients, donor-side ones by the readers of donors; a
+/// user's records by [`USER_READERS`] and by the user themself (see [`visible`]).
+pub const fn readers(kind: SubjectKind) -> &'static [Role] {
+    match kind {
+        SubjectKind::User => USER_READERS,
+        SubjectKind::Donor
+        | SubjectKind::Donation
+        | SubjectKind::MaterialLot
+        | SubjectKind::Equipment => INTAKE_READERS,
+        SubjectKind::Product => EVERY_ROLE,
+        SubjectKind::Lot | SubjectKind::Step | SubjectKind::Deviation => PRODUCTION_READERS,
+        SubjectKind::Unit => UNIT_READERS,
+        SubjectKind::Specification | SubjectKind::TestResult | SubjectKind::Investigation => {
+            RELEASE_READERS
+        }
+        SubjectKind::Patient
+        | SubjectKind::Order
+        | SubjectKind::BedsideCheck
+        | SubjectKind::Administration
+        | SubjectKind::Visit
+        | SubjectKind::AdverseEvent => PATIENT_READERS,
+        SubjectKind::Recall => RECALL_READERS,
+    }
+}
+
+/// What of the ledger `viewer` may see: every kind some role of theirs reads ([`readers`]), and
+/// their own user record. UNAUTHENTICATED without a session.
+pub fn visible(viewer: &Viewer) -> Result<Visible, ApiError> {
+    let user = &viewer.session()?.user;
+    let kinds = SubjectKind::ALL
+        .into_iter()
+        .filter(|kind| readers(*kind).iter().any(|role| user.roles.contains(*role)));
+    Ok(Visible::new(
+        kinds,
+        Some(Subject::new(SubjectKind::User, user.id)),
+    ))
+}
 
 /// The access table: `Type.field` and its rule.
 pub const RULES: &[(&str, Access)] = &[
@@ -82,15 +138,17 @@ pub const RULES: &[(&str, Access)] = &[
     ("Mutation.logout", Access::Authenticated),
     ("Mutation.changePassword", Access::Authenticated),
     ("Query.me", Access::Authenticated),
-    ("Query.users", Access::Roles(USER_ADMINS)),
-    ("Query.user", Access::Roles(USER_ADMINS)),
+    ("Query.users", Access::Roles(USER_READERS)),
+    ("Query.user", Access::Roles(USER_READERS)),
     ("Mutation.createUser", Access::Roles(USER_ADMINS)),
     ("Mutation.setUserRoles", Access::Roles(USER_ADMINS)),
     ("Mutation.deactivateUser", Access::Roles(USER_ADMINS)),
     ("Mutation.reactivateUser", Access::Roles(USER_ADMINS)),
     ("Mutation.resetPassword", Access::Roles(USER_ADMINS)),
     ("Mutation.unlockUser", Access::Roles(USER_ADMINS)),
-    // The ledger: auditors read it whole; everyone else sees their own work through the domain.
+    // The ledger: auditors, QA and admins page and look up entries, and anyone reads a
+    // subject's chain of custody; every one of these reads shows an entry only to someone who
+    // may read every subject it touches (`readers`, `visible`), so auditors read it whole.
     ("Query.ledgerEntries", Access::Roles(LEDGER_READERS)),
     ("Query.ledgerEntry", Access::Roles(LEDGER_READERS)),
     ("Query.chainOfCustody", Access::Roles(EVERY_ROLE)),
@@ -321,4 +379,69 @@ fn error_path(node: &QueryPathNode<'_>) -> Vec<PathSegment> {
     }
     path.reverse();
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use cordtrace_domain::Role;
+    use cordtrace_domain::subject::SubjectKind;
+
+    use super::{Access, readers, rule};
+
+    /// The query that reads the records of `kind`, where one does.
+    fn query_reading(kind: SubjectKind) -> Option<&'static str> {
+        Some(match kind {
+            SubjectKind::User => "Query.user",
+            SubjectKind::Donor => "Query.donor",
+            SubjectKind::Donation => "Query.donation",
+            SubjectKind::MaterialLot => "Query.materialLot",
+            SubjectKind::Equipment => "Query.equipment",
+            SubjectKind::Product => "Query.products",
+            SubjectKind::Lot => "Query.lot",
+            SubjectKind::Step => "Query.step",
+            SubjectKind::Deviation => "Query.deviation",
+            SubjectKind::Unit => "Query.unit",
+            SubjectKind::Specification => "Query.specification",
+            SubjectKind::TestResult => "Query.testResult",
+            SubjectKind::Investigation => "Query.investigation",
+            SubjectKind::Patient => "Query.patient",
+            SubjectKind::Order => "Query.order",
+            SubjectKind::Administration => "Query.administration",
+            SubjectKind::BedsideCheck
+            | SubjectKind::Visit
+            | SubjectKind::AdverseEvent
+            | SubjectKind::Recall => return None,
+        })
+    }
+
+    #[test]
+    fn a_subject_kind_is_read_by_whoever_reads_its_records() {
+        for kind in SubjectKind::ALL {
+            match query_reading(kind) {
+                Some(operation) => assert_eq!(
+                    rule(operation),
+                    Some(Access::Roles(readers(kind))),
+                    "{kind} and {operation}"
+                ),
+                // Bedside checks, visits and adverse events are read on their patient.
+                None if kind != SubjectKind::Recall => {
+                    assert_eq!(readers(kind), readers(SubjectKind::Patient), "{kind}");
+                }
+                None => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_recall_is_read_by_those_who_read_both_the_patients_and_the_product() {
+        let both: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| {
+                [SubjectKind::Patient, SubjectKind::Donor, SubjectKind::Lot]
+                    .into_iter()
+                    .all(|kind| readers(kind).contains(role))
+            })
+            .collect();
+        assert_eq!(readers(SubjectKind::Recall), both.as_slice());
+    }
 }

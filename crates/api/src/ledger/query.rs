@@ -2,13 +2,14 @@
 
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Object};
-use cordtrace_domain::subject::SubjectKind;
+use cordtrace_domain::subject::{Subject, SubjectKind};
 use cordtrace_ledger::CheckpointVerifier;
 use cordtrace_store::ledger::{checkpoints, proofs, read, verify};
 
 use super::types::{
     CheckpointObject, ConsistencyProofObject, InclusionProofObject, LedgerEntry, VerificationResult,
 };
+use crate::access;
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
 use crate::paging::{cursor, page_size};
@@ -49,30 +50,44 @@ pub struct LedgerQuery;
 
 #[Object]
 impl LedgerQuery {
-    /// Entries in seq order. The cursor is the seq of the last entry seen.
+    /// Entries in seq order: those every subject of which your roles read (for an auditor,
+    /// every entry). The cursor is the seq of the last entry seen.
     async fn ledger_entries(
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
         first: Option<i32>,
     ) -> ApiResult<EntryConnection> {
-        let (api, _) = parts(ctx)?;
+        let (api, viewer) = parts(ctx)?;
+        let visible = access::visible(viewer)?;
         let (after, first) = page_bounds(after, first)?;
-        let entries = read::entries_after(api.executor.database(), after, first + 1).await?;
+        let entries =
+            read::visible_entries_after(api.executor.database(), &visible, after, first + 1)
+                .await?;
         Ok(connection(after, first, entries))
     }
 
-    /// One entry.
+    /// One entry; FORBIDDEN `SUBJECT_NOT_READABLE` if it touches a subject your roles do not
+    /// read.
     async fn ledger_entry(&self, ctx: &Context<'_>, seq: u64) -> ApiResult<LedgerEntry> {
-        let (api, _) = parts(ctx)?;
-        read::entry(api.executor.database(), seq)
+        let (api, viewer) = parts(ctx)?;
+        let visible = access::visible(viewer)?;
+        let entry = read::entry(api.executor.database(), seq)
             .await?
-            .map(LedgerEntry::from)
-            .ok_or_else(|| ApiError::not_found(format!("ledger entry {seq}")))
+            .ok_or_else(|| ApiError::not_found(format!("ledger entry {seq}")))?;
+        if !visible.shows(&entry) {
+            return Err(ApiError::forbidden_because(
+                "SUBJECT_NOT_READABLE",
+                format!("ledger entry {seq} touches a subject your roles do not read"),
+            ));
+        }
+        Ok(LedgerEntry::from(entry))
     }
 
     /// One subject's chain of custody: its entries in order, each linked to the previous by
-    /// `prevSeq`. `kind` is a subject kind such as `user`.
+    /// `prevSeq`. `kind` is a subject kind such as `user`. FORBIDDEN `SUBJECT_NOT_READABLE`
+    /// unless your roles read that kind (or it is your own user record); of the chain, only
+    /// the entries every subject of which you may read are listed.
     async fn chain_of_custody(
         &self,
         ctx: &Context<'_>,
@@ -81,18 +96,27 @@ impl LedgerQuery {
         after: Option<String>,
         first: Option<i32>,
     ) -> ApiResult<EntryConnection> {
-        let (api, _) = parts(ctx)?;
+        let (api, viewer) = parts(ctx)?;
+        let visible = access::visible(viewer)?;
         let kind = SubjectKind::parse(&kind).ok_or_else(|| {
             ApiError::validation(
                 "UNKNOWN_SUBJECT_KIND",
                 format!("`{kind}` is not a subject kind"),
             )
         })?;
+        if !visible.subject(kind, &id) {
+            let message = match kind {
+                SubjectKind::User => "your roles read no other user's records".to_owned(),
+                other => format!("your roles do not read `{other}` subjects"),
+            };
+            return Err(ApiError::forbidden_because("SUBJECT_NOT_READABLE", message));
+        }
         let (after, first) = page_bounds(after, first)?;
+        let subject = Subject::new(kind, id);
         let entries = read::subject_chain(
             api.executor.database(),
-            kind.as_str(),
-            &id,
+            &subject,
+            &visible,
             after,
             first + 1,
         )
