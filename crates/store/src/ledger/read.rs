@@ -32,11 +32,6 @@ impl Visible {
         }
     }
 
-    /// Every entry.
-    pub fn everything() -> Self {
-        Self::new(SubjectKind::ALL, None)
-    }
-
     /// Whether every entry is visible.
     pub fn is_everything(&self) -> bool {
         SubjectKind::ALL
