@@ -73,21 +73,12 @@ impl RunningServer {
 /// Opens the database, binds the listener and serves until asked to stop.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let signer = keys::load_or_create(&settings)?;
-    let manufacturing = settings
-        .manufacturing_policy()
-        .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
-    let clinical = settings
-        .clinical_policy()
+    let policies = settings
+        .api_policies()
         .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
     let database = open_database(&settings).await?;
     let (executor, writer) = Executor::start(database.clone());
-    let api = ApiContext {
-        executor: executor.clone(),
-        auth_policy: settings.auth_policy(),
-        signer: signer.clone(),
-        manufacturing,
-        clinical,
-    };
+    let api = ApiContext::new(executor.clone(), signer.clone(), policies);
     let state = AppState {
         schema: cordtrace_api::schema(api.clone()),
         api,

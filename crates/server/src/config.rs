@@ -57,8 +57,12 @@ pub struct Settings {
     pub session_lifetime_secs: u32,
     /// Consecutive password failures that lock an account.
     pub lockout_failures: u32,
-    /// Seconds an account stays locked (default 15 minutes).
+    /// Seconds an account stays locked (default 15 minutes); also the window over which failed
+    /// sign-ins are throttled per address and per username.
     pub lockout_secs: u32,
+    /// Failed sign-ins one client address may make within `lockout_secs` before its attempts
+    /// are refused unchecked (a username is throttled after twice `lockout_failures`).
+    pub login_address_failures: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// The ISBT 128 Facility Identification Number cordtrace assigns DINs under (donations
@@ -99,6 +103,7 @@ impl Default for Settings {
             session_lifetime_secs: 12 * 60 * 60,
             lockout_failures: 5,
             lockout_secs: 15 * 60,
+            login_address_failures: 25,
             max_body_bytes: 1024 * 1024,
             fin: None,
             max_transit_hours: 48,
@@ -187,6 +192,22 @@ impl Settings {
 }
 
 impl Settings {
+    /// Every policy the API applies; fails on a malformed FIN or time zone.
+    pub fn api_policies(&self) -> Result<cordtrace_api::Policies, String> {
+        Ok(cordtrace_api::Policies {
+            auth: self.auth_policy(),
+            login_throttle: cordtrace_api::ThrottlePolicy {
+                per_address: self.login_address_failures.max(1),
+                // The lockout locks after `lockout_failures`; the attempts a locked account
+                // still records are bounded at as many again.
+                per_username: self.lockout_failures.max(1).saturating_mul(2),
+                window: std::time::Duration::from_secs(u64::from(self.lockout_secs.max(1))),
+            },
+            manufacturing: self.manufacturing_policy()?,
+            clinical: self.clinical_policy()?,
+        })
+    }
+
     /// The manufacturing rules this installation applies; fails on a malformed FIN.
     pub fn manufacturing_policy(
         &self,
