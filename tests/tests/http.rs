@@ -171,12 +171,14 @@ async fn documents_that_fail_to_parse_or_validate_are_400_only_under_graphql_res
     let server = start(|_| {}).await;
     let before = server.ledger_entry_count().await;
     let too_deep = query_of_depth(MAX_DEPTH + 1);
+    // A thousand fields, spread just often enough to cost more than the limit.
     let too_complex = format!(
-        "{{ {} }}",
-        (0..=MAX_COST)
+        "fragment K on Query {{ {} }} {{ {} }}",
+        (0..1000)
             .map(|i| format!("k{i}: ledgerPublicKey"))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" "),
+        "...K ".repeat(MAX_COST as usize / 1000 + 1)
     );
     let documents = [
         ("a parse error", "mutation { login(username: "),
