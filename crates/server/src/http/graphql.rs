@@ -21,6 +21,7 @@ use axum::response::{Html, IntoResponse};
 use cordtrace_api::Viewer;
 
 use super::AppState;
+use super::limits;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -243,6 +244,18 @@ pub async fn post(
     }
     let body = match body {
         Ok(body) => body,
+        Err(rejection) if limits::is_body_deadline(&rejection) => {
+            let mut response = http_error(
+                StatusCode::REQUEST_TIMEOUT,
+                media_type,
+                "VALIDATION",
+                "the request body did not arrive in time",
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             return http_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
