@@ -1,11 +1,14 @@
 //! The HTTP surface under attack: slow clients cannot hold the server (header and body read
-//! timeouts, bounds on connections and on requests in flight).
+//! timeouts, bounds on connections and on requests in flight), and GraphQL over HTTP refuses
+//! what it cannot read unambiguously (duplicate keys), answers request errors without `data`,
+//! and never echoes long input back.
 //!
 //! Timeouts are set to a second or two so that each test is short; the tests observe what
 //! happens (answered, refused, closed, healthy), never how fast.
 
 use std::time::Duration;
 
+use cordtrace_domain::Role;
 use cordtrace_tests::TestServer;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -308,5 +311,222 @@ async fn beyond_max_in_flight_requests_a_request_is_refused_503_at_once() {
         assert!(response.starts_with("HTTP/1.1 408"), "{response}");
     }
     assert_healthy(&server).await;
+    server.finish().await;
+}
+
+/// A POST of `body` to `/graphql` as JSON, accepting `accept`: status and parsed body.
+async fn post_body(
+    server: &TestServer,
+    token: Option<&str>,
+    accept: &str,
+    body: String,
+) -> (u16, Value) {
+    let mut request = server
+        .client()
+        .post(server.url("/graphql"))
+        .header("content-type", JSON)
+        .header("accept", accept)
+        .body(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("an answer");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("the body is not JSON ({error}): {text}"));
+    (status, body)
+}
+
+#[tokio::test]
+async fn request_errors_have_no_data_entry_under_either_media_type() {
+    let server = TestServer::start().await;
+    // What is refused, and its status under application/graphql-response+json and under
+    // application/json (the legacy type answers documents that fail 200, bodies that fail 400).
+    let refused = [
+        (
+            "a parse error",
+            json!({ "query": "{ __typename" }),
+            400,
+            200,
+        ),
+        ("an unknown field", json!({ "query": "{ nope }" }), 400, 200),
+        (
+            "a missing argument",
+            json!({ "query": r#"mutation { login(username: "a") { token } }"# }),
+            400,
+            200,
+        ),
+        (
+            "a variable of the wrong type",
+            json!({
+                "query": "query($x: Boolean!) { __typename @include(if: $x) }",
+                "variables": { "x": "yes" },
+            }),
+            400,
+            200,
+        ),
+        ("an empty document", json!({ "query": "" }), 400, 200),
+        ("a body that is not a request", json!([]), 400, 400),
+    ];
+    for (what, body, graphql_response_status, json_status) in refused {
+        for (accept, status) in [
+            (GRAPHQL_RESPONSE_JSON, graphql_response_status),
+            (JSON, json_status),
+        ] {
+            let (got, reply) = post_body(&server, None, accept, body.to_string()).await;
+            assert_eq!(got, status, "{what} under {accept}: {reply}");
+            assert!(
+                reply.get("data").is_none(),
+                "{what} under {accept}: {reply}"
+            );
+            assert_eq!(
+                reply["errors"][0]["extensions"]["code"], "VALIDATION",
+                "{what} under {accept}: {reply}"
+            );
+        }
+    }
+    // An error during execution is not a request error: `data` is there.
+    for accept in [GRAPHQL_RESPONSE_JSON, JSON] {
+        let (status, reply) = post_body(
+            &server,
+            None,
+            accept,
+            json!({ "query": "{ me { username } }" }).to_string(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(reply.get("data").is_some(), "{reply}");
+        assert_eq!(reply["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    }
+    server.finish().await;
+}
+
+/// Every error message of `reply` is short, and so is the whole answer.
+fn assert_short(what: &str, reply: &Value) {
+    let text = reply.to_string();
+    assert!(text.len() < 1_000, "{what}: {} bytes", text.len());
+    for error in reply["errors"].as_array().expect("errors") {
+        let message = error["message"].as_str().expect("a message");
+        assert!(message.chars().count() <= 200, "{what}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn error_messages_never_echo_long_input() {
+    // Long enough to show any echo, short enough for a debug build to parse quickly.
+    let server = TestServer::start().await;
+    let long = "a".repeat(20_000);
+    let cases = [
+        (
+            "a parse error on a 20 kB line",
+            json!({ "query": format!("{{ {long} (") }).to_string(),
+        ),
+        (
+            "a parse error after a 20 kB string",
+            json!({ "query": format!(r#"{{ user(id: "{long}") ) }}"#) }).to_string(),
+        ),
+        (
+            "an unknown field named by 20 kB",
+            json!({ "query": format!("{{ {long} }}") }).to_string(),
+        ),
+        (
+            "variables that are a 20 kB string",
+            json!({ "query": "{ __typename }", "variables": long }).to_string(),
+        ),
+        (
+            "extensions that are a 20 kB string",
+            json!({ "query": "{ __typename }", "extensions": long }).to_string(),
+        ),
+        (
+            "a 20 kB key given twice",
+            format!(r#"{{"query": "{{ __typename }}", "{long}": 1, "{long}": 2}}"#),
+        ),
+    ];
+    for (what, body) in cases {
+        for accept in [GRAPHQL_RESPONSE_JSON, JSON] {
+            let (_, reply) = post_body(&server, None, accept, body.clone()).await;
+            assert_eq!(
+                reply["errors"][0]["extensions"]["code"], "VALIDATION",
+                "{what}"
+            );
+            assert_short(what, &reply);
+        }
+    }
+    // A parse error still says where and what.
+    let (_, reply) = post_body(
+        &server,
+        None,
+        GRAPHQL_RESPONSE_JSON,
+        json!({ "query": format!("{{ {long} (") }).to_string(),
+    )
+    .await;
+    let message = reply["errors"][0]["message"].as_str().expect("a message");
+    assert!(
+        message.starts_with("syntax error at line 1, column "),
+        "{message}"
+    );
+    assert!(message.contains("expected"), "{message}");
+    assert_eq!(reply["errors"][0]["locations"][0]["line"], 1);
+    server.finish().await;
+}
+
+#[tokio::test]
+async fn duplicate_keys_are_refused_and_nothing_runs() {
+    let server = TestServer::start().await;
+    let token = server.user_token("tech.dupes", &[Role::Technician]).await;
+    // Whichever of the two a parser keeps, the request is refused before either runs: a logout
+    // that ran would end the session.
+    let bodies = [
+        r#"{"query": "{ me { username } }", "query": "mutation { logout }"}"#,
+        r#"{"query": "mutation { logout }", "query": "{ me { username } }"}"#,
+        r#"{"query": "{ me { username } }", "qu\u0065ry": "mutation { logout }"}"#,
+        r#"{"query": "mutation($x: Boolean) { logout }", "variables": {"x": true, "x": false}}"#,
+        r#"{"query": "mutation { logout }", "extensions": {"e": 1, "e": 2}}"#,
+        r#"{"query": "mutation { logout }", "operationName": null, "operationName": null}"#,
+    ];
+    for body in bodies {
+        for accept in [GRAPHQL_RESPONSE_JSON, JSON] {
+            let (status, reply) = post_body(&server, Some(&token), accept, body.to_owned()).await;
+            assert_eq!(status, 400, "{body}: {reply}");
+            assert!(reply.get("data").is_none(), "{body}: {reply}");
+            assert_eq!(reply["errors"][0]["extensions"]["code"], "VALIDATION");
+            let message = reply["errors"][0]["message"].as_str().expect("a message");
+            assert!(message.contains("duplicate key"), "{body}: {message}");
+        }
+    }
+    // Over GET too, for the variables.
+    let response = server
+        .client()
+        .get(server.url("/graphql"))
+        .header("accept", GRAPHQL_RESPONSE_JSON)
+        .bearer_auth(&token)
+        .query(&[
+            (
+                "query",
+                "query($x: Boolean!) { me @include(if: $x) { username } }",
+            ),
+            ("variables", r#"{"x": true, "x": false}"#),
+        ])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 400);
+
+    // The session is still open: no logout ran.
+    let me = server
+        .gql(Some(&token), "{ me { username } }", json!({}))
+        .await;
+    assert_eq!(me.data()["me"]["username"], "tech.dupes");
+    // The same keys once each are fine.
+    let (status, reply) = post_body(
+        &server,
+        Some(&token),
+        JSON,
+        r#"{"query": "{ me { username } }", "variables": {"x": 1}, "extensions": {}}"#.to_owned(),
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["data"]["me"]["username"], "tech.dupes");
     server.finish().await;
 }

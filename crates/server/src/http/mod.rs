@@ -3,6 +3,7 @@
 mod certificate;
 mod graphql;
 mod health;
+mod json;
 mod limits;
 mod serve;
 mod viewer;
