@@ -65,6 +65,17 @@ pub struct Settings {
     pub login_address_failures: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a request's headers, counted from when the connection opens
+    /// or its previous response was sent (so also how long an idle keep-alive connection stays
+    /// open); a connection that takes longer is closed.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body, counted from the end of its headers;
+    /// a request that takes longer is answered 408.
+    pub body_read_timeout_secs: u64,
+    /// Connections open at once; further clients wait (in the listen backlog) until one closes.
+    pub max_connections: usize,
+    /// Requests being handled at once; a request beyond that is answered 503 at once.
+    pub max_in_flight_requests: usize,
     /// The ISBT 128 Facility Identification Number cordtrace assigns DINs under (donations
     /// registered without one, pool DINs). Fixtures use the test FINs A9990 to A9999.
     pub fin: Option<String>,
@@ -105,6 +116,10 @@ impl Default for Settings {
             lockout_secs: 15 * 60,
             login_address_failures: 25,
             max_body_bytes: 1024 * 1024,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_connections: 1024,
+            max_in_flight_requests: 256,
             fin: None,
             max_transit_hours: 48,
             screening_markers: cordtrace_domain::manufacturing::ScreeningPolicy::default()
@@ -263,6 +278,22 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The limits on connections and requests that keep slow or numerous clients from holding
+    /// the server (zero timeouts and counts are taken as one).
+    pub(crate) fn http_limits(&self) -> crate::http::Limits {
+        crate::http::Limits {
+            max_body_bytes: self.max_body_bytes,
+            header_read_timeout: std::time::Duration::from_secs(
+                self.header_read_timeout_secs.max(1),
+            ),
+            body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            max_in_flight_requests: self.max_in_flight_requests.max(1),
+        }
+    }
+}
+
 /// A positive duration of whole seconds (zero is taken as one second).
 fn seconds(secs: u32) -> chrono::Duration {
     chrono::Duration::seconds(i64::from(secs.max(1)))
@@ -322,6 +353,42 @@ mod tests {
             assert_eq!(settings.checkpoint_interval_secs, 10);
             Ok(())
         });
+    }
+
+    #[test]
+    fn http_limits_come_from_the_file_and_environment_and_zero_means_one() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "cordtrace.toml",
+                "body_read_timeout_secs = 5\nmax_in_flight_requests = 0\n",
+            )?;
+            jail.set_env("CORDTRACE_HEADER_READ_TIMEOUT_SECS", "3");
+            jail.set_env("CORDTRACE_MAX_CONNECTIONS", "64");
+            let settings =
+                Settings::load(Some(Path::new("cordtrace.toml")), &FlagOverrides::default())
+                    .unwrap();
+            let limits = settings.http_limits();
+            assert_eq!(
+                limits.header_read_timeout,
+                std::time::Duration::from_secs(3)
+            );
+            assert_eq!(limits.body_read_timeout, std::time::Duration::from_secs(5));
+            assert_eq!(limits.max_connections, 64);
+            assert_eq!(limits.max_in_flight_requests, 1);
+            assert_eq!(limits.max_body_bytes, 1024 * 1024);
+            Ok(())
+        });
+        let defaults = Settings::default().http_limits();
+        assert_eq!(
+            defaults.header_read_timeout,
+            std::time::Duration::from_secs(10)
+        );
+        assert_eq!(
+            defaults.body_read_timeout,
+            std::time::Duration::from_secs(30)
+        );
+        assert_eq!(defaults.max_connections, 1024);
+        assert_eq!(defaults.max_in_flight_requests, 256);
     }
 
     #[test]
