@@ -240,8 +240,11 @@ impl TestServer {
             settings,
             server: Some(server),
             database: Some(database),
+            // Idle connections are dropped before the server's header read timeout closes them,
+            // so that a request never races the server's close of its pooled connection.
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(60))
+                .pool_idle_timeout(Duration::from_millis(500))
                 .build()
                 .expect("an HTTP client"),
         }

@@ -2,10 +2,11 @@
 //! graceful shutdown, all through real HTTP.
 //!
 //! "Nothing written" is checked by counting ledger entries in the database. The request used to
-//! prove it is a login with an unknown username: executed, it records
-//! `auth.login_failed_unknown_user`, so a count that does not move means it never ran.
+//! prove it is a login with the wrong password for a user that exists ([`KNOWN_USER`], added by
+//! [`start`]): executed, it records `user.authentication_failed`, so a count that does not move
+//! means it never ran.
 
-use cordtrace_api::{ErrorCode, MAX_COMPLEXITY, MAX_DEPTH};
+use cordtrace_api::{ErrorCode, MAX_COST, MAX_DEPTH};
 use cordtrace_domain::Role;
 use cordtrace_tests::TestServer;
 use serde_json::{Value, json};
@@ -15,9 +16,19 @@ use tokio::net::TcpStream;
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
 
+/// The user [`WRITING_MUTATION`] fails to sign in as.
+const KNOWN_USER: &str = "known.user";
+
 /// A login that writes one ledger entry when it is executed.
 const WRITING_MUTATION: &str =
-    r#"mutation { login(username: "nobody.here", password: "not the password") { token } }"#;
+    r#"mutation { login(username: "known.user", password: "not the password") { token } }"#;
+
+/// A server with [`KNOWN_USER`], settings adjusted by `adjust`.
+async fn start(adjust: impl FnOnce(&mut cordtrace_server::config::Settings)) -> TestServer {
+    let server = TestServer::start_with(adjust).await;
+    server.add_user(KNOWN_USER, &[Role::Technician]).await;
+    server
+}
 
 /// An HTTP answer from `/graphql`.
 #[derive(Debug)]
@@ -157,15 +168,17 @@ async fn responses_use_the_media_type_the_client_accepts() {
 
 #[tokio::test]
 async fn documents_that_fail_to_parse_or_validate_are_400_only_under_graphql_response_json() {
-    let server = TestServer::start().await;
+    let server = start(|_| {}).await;
     let before = server.ledger_entry_count().await;
     let too_deep = query_of_depth(MAX_DEPTH + 1);
+    // A thousand fields, spread just often enough to cost more than the limit.
     let too_complex = format!(
-        "{{ {} }}",
-        (0..=MAX_COMPLEXITY)
+        "fragment K on Query {{ {} }} {{ {} }}",
+        (0..1000)
             .map(|i| format!("k{i}: ledgerPublicKey"))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" "),
+        "...K ".repeat(MAX_COST as usize / 1000 + 1)
     );
     let documents = [
         ("a parse error", "mutation { login(username: "),
@@ -218,7 +231,7 @@ async fn documents_that_fail_to_parse_or_validate_are_400_only_under_graphql_res
 
 #[tokio::test]
 async fn unusable_content_types_are_415_and_unacceptable_accepts_406() {
-    let server = TestServer::start().await;
+    let server = start(|_| {}).await;
     let before = server.ledger_entry_count().await;
     let body = json!({ "query": WRITING_MUTATION }).to_string();
     for content_type in [
@@ -257,7 +270,7 @@ async fn unusable_content_types_are_415_and_unacceptable_accepts_406() {
 
 #[tokio::test]
 async fn malformed_bodies_are_400() {
-    let server = TestServer::start().await;
+    let server = start(|_| {}).await;
     let before = server.ledger_entry_count().await;
     let writing = json!({ "query": WRITING_MUTATION }).to_string();
     let truncated = &writing[..writing.len() - 2];
@@ -286,7 +299,7 @@ async fn malformed_bodies_are_400() {
 
 #[tokio::test]
 async fn oversize_bodies_are_413() {
-    let server = TestServer::start_with(|settings| settings.max_body_bytes = 2048).await;
+    let server = start(|settings| settings.max_body_bytes = 2048).await;
     let before = server.ledger_entry_count().await;
     let padded = json!({
         "query": WRITING_MUTATION,
@@ -308,7 +321,7 @@ async fn oversize_bodies_are_413() {
 
 #[tokio::test]
 async fn get_serves_queries_and_graphiql_but_never_mutations() {
-    let server = TestServer::start().await;
+    let server = start(|_| {}).await;
     let token = server.user_token("tech.get", &[Role::Technician]).await;
     let before = server.ledger_entry_count().await;
 

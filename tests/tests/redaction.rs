@@ -302,7 +302,7 @@ async fn qa_redacts_a_donors_personal_data_in_one_signed_entry_and_her_record_st
         entry["signature"],
         json!({ "printedName": "Test qa.lead", "meaning": "RESPONSIBILITY" })
     );
-    assert_eq!(entry["recordedAt"], redacted_at.as_str());
+    assert_same_instant(&entry["recordedAt"], &redacted_at);
     assert!(!entry["payload"].to_string().contains(DONOR_NAME));
 
     // No table holds any of it any more, the ledger included.
@@ -546,7 +546,7 @@ async fn a_clinician_redacts_a_patients_personal_data_and_the_trace_from_donor_t
         entry["signature"],
         json!({ "printedName": "Test clin.two", "meaning": "RESPONSIBILITY" })
     );
-    assert_eq!(entry["recordedAt"], redacted_at.as_str());
+    assert_same_instant(&entry["recordedAt"], &redacted_at);
     for secret in secrets {
         assert!(
             tables_containing(server, secret).await.is_empty(),
@@ -720,4 +720,16 @@ async fn a_patient_redaction_is_refused_with_a_code_and_changes_nothing() {
     assert_ledger_verifies(&server, &auditor).await;
     assert_cli_verifies(&server).await;
     server.finish().await;
+}
+
+/// Asserts that the ledger's `recorded_at` text (`...ffffffZ`, as hashed) and an API date-time
+/// (`...+00:00`) name the same instant.
+fn assert_same_instant(recorded_at: &Value, api_time: &str) {
+    let parse = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text)
+            .unwrap_or_else(|error| panic!("{text:?} is not RFC 3339: {error}"))
+    };
+    let recorded_at = recorded_at.as_str().expect("recordedAt is a string");
+    assert!(recorded_at.ends_with('Z'), "{recorded_at}");
+    assert_eq!(parse(recorded_at), parse(api_time));
 }

@@ -1,12 +1,17 @@
 //! What every resolver can reach: the executor, policies, and who is asking.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use cordtrace_domain::{Actor, Role};
 use cordtrace_store::Executor;
 use cordtrace_store::auth::{AuthPolicy, Session};
 use cordtrace_store::executor::Command;
+use tokio::sync::Semaphore;
 
 use crate::access::{self, Access};
 use crate::error::{ApiError, ApiResult};
+use crate::throttle::{LoginThrottle, ThrottlePolicy};
 
 /// Shared by every request.
 #[derive(Clone)]
@@ -21,7 +26,48 @@ pub struct ApiContext {
     pub manufacturing: cordtrace_store::commands::manufacturing::ManufacturingPolicy,
     /// Thaw window, weight window, dose tolerance, check validity and the facility time zone.
     pub clinical: cordtrace_store::commands::clinical::ClinicalPolicy,
+    /// Failed sign-ins of this process, per address and username.
+    pub login_throttle: Arc<LoginThrottle>,
+    /// Ledger verifications run one at a time: each reads the whole ledger, and several at
+    /// once would hold every database connection.
+    pub verifications: Arc<Semaphore>,
 }
+
+impl ApiContext {
+    /// The context over `executor` with these policies, and a fresh throttle.
+    pub fn new(
+        executor: Executor,
+        signer: cordtrace_ledger::LedgerSigner,
+        policies: Policies,
+    ) -> Self {
+        Self {
+            executor,
+            auth_policy: policies.auth,
+            signer,
+            manufacturing: policies.manufacturing,
+            clinical: policies.clinical,
+            login_throttle: Arc::new(LoginThrottle::new(policies.login_throttle)),
+            verifications: Arc::new(Semaphore::new(1)),
+        }
+    }
+}
+
+/// The policies an [`ApiContext`] applies, from the installation's configuration.
+#[derive(Clone, Debug)]
+pub struct Policies {
+    /// Lockout and session timing.
+    pub auth: AuthPolicy,
+    /// How many failed sign-ins are tolerated before attempts are refused unchecked.
+    pub login_throttle: ThrottlePolicy,
+    /// Screening markers, transit limit and the FIN for assigned DINs.
+    pub manufacturing: cordtrace_store::commands::manufacturing::ManufacturingPolicy,
+    /// Thaw window, weight window, dose tolerance, check validity and the facility time zone.
+    pub clinical: cordtrace_store::commands::clinical::ClinicalPolicy,
+}
+
+/// The address of the client that sent a request, as the HTTP layer saw it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
 
 /// Who is asking, resolved once per request from the bearer token.
 #[derive(Clone, Debug)]

@@ -7,6 +7,7 @@ pub mod access;
 mod clinical;
 mod codes;
 mod context;
+mod cost;
 pub mod error;
 mod field_errors;
 mod identity;
@@ -18,17 +19,18 @@ mod production;
 mod redaction;
 mod release;
 mod signing;
+mod throttle;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-pub use context::{ApiContext, Viewer};
+pub use context::{ApiContext, ClientAddress, Policies, Viewer};
 pub use error::{ApiError, ErrorCode};
 pub use release::{CERTIFICATE_OPERATION, certificate_document};
+pub use throttle::ThrottlePolicy;
 
 /// Deepest query accepted: deep enough for lineage views, shallow enough to stop abuse.
 pub const MAX_DEPTH: usize = 16;
-/// Most complex query accepted (async-graphql's field-count based complexity).
-pub const MAX_COMPLEXITY: usize = 5_000;
+pub use cost::{MAX_COST, MAX_PASSWORD_CHECKS};
 
 /// Every query.
 #[derive(MergedObject, Default)]
@@ -59,8 +61,8 @@ pub type CordSchema = Schema<Query, Mutation, EmptySubscription>;
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        // Outermost, so that it also sees the access control's refusals.
+        .extension(cost::CostLimit)
+        // Outside the access control, so that it also sees the access control's refusals.
         .extension(field_errors::NullableFieldErrors)
         .extension(access::AccessControl)
         .extension(codes::ErrorCodes)

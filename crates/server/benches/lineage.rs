@@ -508,15 +508,12 @@ async fn bench(
 
     let (executor, writer) = Executor::start(database.clone());
     let viewer = auditor(&executor).await?;
-    let manufacturing = settings.manufacturing_policy().map_err(|e| e.to_string())?;
-    let clinical = settings.clinical_policy().map_err(|e| e.to_string())?;
-    let schema = cordtrace_api::schema(ApiContext {
-        executor: executor.clone(),
-        auth_policy: settings.auth_policy(),
-        signer: LedgerSigner::generate("bench.cordtrace.local/lineage")?,
-        manufacturing,
-        clinical,
-    });
+    let policies = settings.api_policies()?;
+    let schema = cordtrace_api::schema(ApiContext::new(
+        executor.clone(),
+        LedgerSigner::generate("bench.cordtrace.local/lineage")?,
+        policies,
+    ));
 
     println!();
     println!(

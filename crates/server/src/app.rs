@@ -73,27 +73,19 @@ impl RunningServer {
 /// Opens the database, binds the listener and serves until asked to stop.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let signer = keys::load_or_create(&settings)?;
-    let manufacturing = settings
-        .manufacturing_policy()
-        .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
-    let clinical = settings
-        .clinical_policy()
+    let policies = settings
+        .api_policies()
         .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
     let database = open_database(&settings).await?;
     let (executor, writer) = Executor::start(database.clone());
-    let api = ApiContext {
-        executor: executor.clone(),
-        auth_policy: settings.auth_policy(),
-        signer: signer.clone(),
-        manufacturing,
-        clinical,
-    };
+    let api = ApiContext::new(executor.clone(), signer.clone(), policies);
     let state = AppState {
         schema: cordtrace_api::schema(api.clone()),
         api,
         metrics: telemetry::metrics_handle(),
     };
-    let app = router(state, settings.max_body_bytes);
+    let limits = settings.http_limits();
+    let app = router(state, &limits);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -110,13 +102,11 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     );
     let task = tokio::spawn(async move {
         let mut signal = stopped.clone();
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let serve = crate::http::serve(listener, app, &limits, async move {
             let _ = signal.wait_for(|stop| *stop).await;
-            tracing::info!("shutting down: no new connections, finishing requests in flight");
         });
-        let mut serve = std::pin::pin!(serve.into_future());
         tokio::select! {
-            result = &mut serve => result.context("the HTTP server failed")?,
+            () = serve => {}
             () = async {
                 let _ = stopped.wait_for(|stop| *stop).await;
                 tokio::time::sleep(grace).await;

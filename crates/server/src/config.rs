@@ -57,10 +57,25 @@ pub struct Settings {
     pub session_lifetime_secs: u32,
     /// Consecutive password failures that lock an account.
     pub lockout_failures: u32,
-    /// Seconds an account stays locked (default 15 minutes).
+    /// Seconds an account stays locked (default 15 minutes); also the window over which failed
+    /// sign-ins are throttled per address and per username.
     pub lockout_secs: u32,
+    /// Failed sign-ins one client address may make within `lockout_secs` before its attempts
+    /// are refused unchecked (a username is throttled after twice `lockout_failures`).
+    pub login_address_failures: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Seconds a client has to send a request's headers, counted from when the connection opens
+    /// or its previous response was sent (so also how long an idle keep-alive connection stays
+    /// open); a connection that takes longer is closed.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body, counted from the end of its headers;
+    /// a request that takes longer is answered 408.
+    pub body_read_timeout_secs: u64,
+    /// Connections open at once; further clients wait (in the listen backlog) until one closes.
+    pub max_connections: usize,
+    /// Requests being handled at once; a request beyond that is answered 503 at once.
+    pub max_in_flight_requests: usize,
     /// The ISBT 128 Facility Identification Number cordtrace assigns DINs under (donations
     /// registered without one, pool DINs). Fixtures use the test FINs A9990 to A9999.
     pub fin: Option<String>,
@@ -99,7 +114,12 @@ impl Default for Settings {
             session_lifetime_secs: 12 * 60 * 60,
             lockout_failures: 5,
             lockout_secs: 15 * 60,
+            login_address_failures: 25,
             max_body_bytes: 1024 * 1024,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_connections: 1024,
+            max_in_flight_requests: 256,
             fin: None,
             max_transit_hours: 48,
             screening_markers: cordtrace_domain::manufacturing::ScreeningPolicy::default()
@@ -187,6 +207,22 @@ impl Settings {
 }
 
 impl Settings {
+    /// Every policy the API applies; fails on a malformed FIN or time zone.
+    pub fn api_policies(&self) -> Result<cordtrace_api::Policies, String> {
+        Ok(cordtrace_api::Policies {
+            auth: self.auth_policy(),
+            login_throttle: cordtrace_api::ThrottlePolicy {
+                per_address: self.login_address_failures.max(1),
+                // The lockout locks after `lockout_failures`; the attempts a locked account
+                // still records are bounded at as many again.
+                per_username: self.lockout_failures.max(1).saturating_mul(2),
+                window: std::time::Duration::from_secs(u64::from(self.lockout_secs.max(1))),
+            },
+            manufacturing: self.manufacturing_policy()?,
+            clinical: self.clinical_policy()?,
+        })
+    }
+
     /// The manufacturing rules this installation applies; fails on a malformed FIN.
     pub fn manufacturing_policy(
         &self,
@@ -239,6 +275,22 @@ impl Settings {
             check_valid_for: chrono::Duration::minutes(i64::from(self.check_valid_minutes.max(1))),
             time_zone,
         })
+    }
+}
+
+impl Settings {
+    /// The limits on connections and requests that keep slow or numerous clients from holding
+    /// the server (zero timeouts and counts are taken as one).
+    pub(crate) fn http_limits(&self) -> crate::http::Limits {
+        crate::http::Limits {
+            max_body_bytes: self.max_body_bytes,
+            header_read_timeout: std::time::Duration::from_secs(
+                self.header_read_timeout_secs.max(1),
+            ),
+            body_read_timeout: std::time::Duration::from_secs(self.body_read_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            max_in_flight_requests: self.max_in_flight_requests.max(1),
+        }
     }
 }
 
@@ -301,6 +353,42 @@ mod tests {
             assert_eq!(settings.checkpoint_interval_secs, 10);
             Ok(())
         });
+    }
+
+    #[test]
+    fn http_limits_come_from_the_file_and_environment_and_zero_means_one() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "cordtrace.toml",
+                "body_read_timeout_secs = 5\nmax_in_flight_requests = 0\n",
+            )?;
+            jail.set_env("CORDTRACE_HEADER_READ_TIMEOUT_SECS", "3");
+            jail.set_env("CORDTRACE_MAX_CONNECTIONS", "64");
+            let settings =
+                Settings::load(Some(Path::new("cordtrace.toml")), &FlagOverrides::default())
+                    .unwrap();
+            let limits = settings.http_limits();
+            assert_eq!(
+                limits.header_read_timeout,
+                std::time::Duration::from_secs(3)
+            );
+            assert_eq!(limits.body_read_timeout, std::time::Duration::from_secs(5));
+            assert_eq!(limits.max_connections, 64);
+            assert_eq!(limits.max_in_flight_requests, 1);
+            assert_eq!(limits.max_body_bytes, 1024 * 1024);
+            Ok(())
+        });
+        let defaults = Settings::default().http_limits();
+        assert_eq!(
+            defaults.header_read_timeout,
+            std::time::Duration::from_secs(10)
+        );
+        assert_eq!(
+            defaults.body_read_timeout,
+            std::time::Duration::from_secs(30)
+        );
+        assert_eq!(defaults.max_connections, 1024);
+        assert_eq!(defaults.max_in_flight_requests, 256);
     }
 
     #[test]

@@ -8,9 +8,12 @@ use cordtrace_store::auth::{self, PasswordChangeError};
 use cordtrace_store::commands::users::{AdminChange, ChangeUser, RegisterUser};
 use uuid::Uuid;
 
+use std::time::Instant;
+
 use super::types::{LoginPayload, RoleValue, UserObject, roles_from};
-use crate::context::parts;
+use crate::context::{ClientAddress, parts};
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::throttle::Attempt;
 
 /// A new user, created by an admin with a temporary password.
 #[derive(InputObject, Debug)]
@@ -58,7 +61,9 @@ async fn change_user(
 
 #[Object]
 impl IdentityMutation {
-    /// Signs in. A failure never says whether the username exists.
+    /// Signs in. A failure never says whether the username exists. After too many failures
+    /// from one address or at one username within the throttle window, attempts are refused
+    /// with FORBIDDEN `TOO_MANY_FAILED_LOGINS` before any password is compared.
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -66,11 +71,34 @@ impl IdentityMutation {
         #[graphql(secret)] password: String,
     ) -> ApiResult<LoginPayload> {
         let (api, _) = parts(ctx)?;
-        let logged_in = auth::login(&api.executor, api.auth_policy, &username, password)
-            .await?
-            .ok_or_else(|| {
-                ApiError::new(ErrorCode::Unauthenticated, "invalid username or password")
+        let address = ctx.data_opt::<ClientAddress>().map(|address| address.0);
+        let attempt = Attempt::new(address, &username);
+        api.login_throttle
+            .check(&attempt, Instant::now())
+            .map_err(|throttled| {
+                tracing::warn!(
+                    target: "cordtrace::security",
+                    client = ?address,
+                    "sign-in refused unchecked: too many failures"
+                );
+                ApiError::forbidden_because(
+                    "TOO_MANY_FAILED_LOGINS",
+                    format!(
+                        "too many failed sign-ins; try again in {} minutes",
+                        throttled.retry_after.as_secs().div_ceil(60).max(1)
+                    ),
+                )
             })?;
+        let Some(logged_in) =
+            auth::login(&api.executor, api.auth_policy, &username, password).await?
+        else {
+            api.login_throttle.record_failure(attempt, Instant::now());
+            return Err(ApiError::new(
+                ErrorCode::Unauthenticated,
+                "invalid username or password",
+            ));
+        };
+        api.login_throttle.record_success(&attempt);
         Ok(LoginPayload {
             token: logged_in.token.expose().to_owned(),
             expires_at: logged_in.session.expires_at.as_datetime(),
@@ -215,8 +243,11 @@ impl IdentityMutation {
         .await
     }
 
-    /// Lifts a lockout.
+    /// Lifts a lockout, and this server's sign-in throttle on the username.
     async fn unlock_user(&self, ctx: &Context<'_>, user_id: Uuid) -> ApiResult<UserObject> {
-        change_user(ctx, "Mutation.unlockUser", user_id, AdminChange::Unlock).await
+        let user = change_user(ctx, "Mutation.unlockUser", user_id, AdminChange::Unlock).await?;
+        let (api, _) = parts(ctx)?;
+        api.login_throttle.forgive(&user.username);
+        Ok(user)
     }
 }

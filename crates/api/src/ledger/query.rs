@@ -168,9 +168,16 @@ impl LedgerQuery {
     }
 
     /// Verifies the whole ledger now: hashes, links, sub-chains, checkpoints, and a replay
-    /// compared with the current state.
+    /// compared with the current state. One verification runs at a time in a server process;
+    /// a request that asks while another runs waits for it.
     async fn verify_ledger(&self, ctx: &Context<'_>) -> ApiResult<VerificationResult> {
         let (api, _) = parts(ctx)?;
+        // Waiting here holds no database connection; the running verification holds one.
+        let _one_at_a_time = api
+            .verifications
+            .acquire()
+            .await
+            .map_err(|error| ApiError::internal(&error))?;
         let started = std::time::Instant::now();
         let verifier = CheckpointVerifier::new(&api.signer.verifier_key())
             .map_err(|error| ApiError::internal(&error))?;

@@ -1,7 +1,6 @@
 //! GraphQL counterparts of ledger types.
 
 use async_graphql::{Json, SimpleObject};
-use chrono::{DateTime, Utc};
 use cordtrace_domain::Timestamp;
 use cordtrace_domain::signature::manifestation;
 use cordtrace_ledger as ledger;
@@ -50,8 +49,8 @@ pub struct LedgerSignature {
     pub signer_id: Uuid,
     /// The signer's printed name.
     pub printed_name: String,
-    /// When it was signed.
-    pub signed_at: DateTime<Utc>,
+    /// When it was signed: `YYYY-MM-DDTHH:MM:SS.ffffffZ`, exactly as hashed.
+    pub signed_at: String,
     /// What it means.
     pub meaning: MeaningInput,
     /// SHA-256 of the signed action, subjects and payload, hex.
@@ -60,15 +59,17 @@ pub struct LedgerSignature {
     pub manifestation: String,
 }
 
-/// A ledger entry, exactly as hashed.
+/// A ledger entry, exactly as hashed: the JCS encoding of its members (named in snake case,
+/// without `hash` and the signature's `manifestation`) is what `hash` is the SHA-256 of.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct LedgerEntry {
     /// Position, gap-free from 1.
     pub seq: u64,
     /// The entry's UUID (v7).
     pub id: Uuid,
-    /// When it was recorded.
-    pub recorded_at: DateTime<Utc>,
+    /// When it was recorded (server clock): `YYYY-MM-DDTHH:MM:SS.ffffffZ`, exactly as hashed
+    /// (docs/ledger-format.md, section 1).
+    pub recorded_at: String,
     /// Who caused it.
     pub actor: LedgerActor,
     /// What happened, such as `user.registered`.
@@ -100,16 +101,15 @@ fn meaning(meaning: ledger::SignatureMeaning) -> MeaningInput {
 impl From<ledger::EntrySignature> for LedgerSignature {
     fn from(signature: ledger::EntrySignature) -> Self {
         let meaning = meaning(signature.meaning);
-        let signed_at = signature.signed_at.as_datetime();
         Self {
             manifestation: manifestation(
                 &signature.printed_name,
-                Timestamp::from_datetime(signed_at),
+                Timestamp::from_datetime(signature.signed_at.as_datetime()),
                 meaning.into(),
             ),
             signer_id: signature.signer_id,
             printed_name: signature.printed_name,
-            signed_at,
+            signed_at: signature.signed_at.to_string(),
             meaning,
             content_hash: signature.content_hash.to_string(),
         }
@@ -135,7 +135,7 @@ impl From<ledger::Entry> for LedgerEntry {
         Self {
             seq: body.seq,
             id: body.id,
-            recorded_at: body.recorded_at.as_datetime(),
+            recorded_at: body.recorded_at.to_string(),
             actor,
             action: body.action.as_str().to_owned(),
             subjects: body

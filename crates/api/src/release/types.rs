@@ -242,7 +242,7 @@ pub(crate) fn ledger_signature(line: SignatureLine) -> LedgerSignature {
     LedgerSignature {
         signer_id: line.signer_id.as_uuid(),
         printed_name: line.printed_name,
-        signed_at: line.signed_at.as_datetime(),
+        signed_at: line.signed_at.to_rfc3339(),
         meaning: MeaningInput::from(line.meaning),
         content_hash: line.content_hash,
         manifestation: line.manifestation,

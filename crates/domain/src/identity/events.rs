@@ -199,7 +199,9 @@ user_event!(
 );
 
 /// A login named no active user. Nothing identifies the attempt: the typed name might be a
-/// password typed into the wrong field, and must not land in an indelible ledger.
+/// password typed into the wrong field, and must not land in an indelible ledger. No longer
+/// recorded (such attempts are logged and throttled instead, so that nobody can grow the
+/// ledger with them); kept so that ledgers that hold it still replay.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnknownUserLoginFailed {}

@@ -5,14 +5,19 @@
 //! not give: 4xx for documents that fail to parse or validate under
 //! `application/graphql-response+json`, 406/415 for unusable media types, 405 for a mutation
 //! over GET.
+//!
+//! A request error (a body or document refused before execution) has no `data` entry, under
+//! either media type: the GraphQL specification (Response, "Data") says that when an error is
+//! raised before execution begins the entry should not be present, and GraphQL over HTTP sends
+//! that response as it is. Error messages never quote more than a short piece of the input.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{Request, Response, Value};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{Request, Response, ServerError, Value};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
@@ -21,9 +26,24 @@ use axum::response::{Html, IntoResponse};
 use cordtrace_api::Viewer;
 
 use super::AppState;
+use super::json;
+use super::limits;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+
+/// The longest error message sent, in characters: messages that quote the input (a parse error
+/// names what it found, a JSON error the value it could not use) are cut to this length.
+const MAX_MESSAGE_CHARS: usize = 200;
+
+/// `message`, cut to [`MAX_MESSAGE_CHARS`] with an ellipsis if it is longer.
+fn bounded(message: &str) -> String {
+    if message.chars().count() <= MAX_MESSAGE_CHARS {
+        return message.to_owned();
+    }
+    let kept: String = message.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+    format!("{kept}…")
+}
 
 /// The response media type the client accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,7 +111,7 @@ fn http_error(
     message: &str,
 ) -> axum::response::Response {
     let body = serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": code } }]
+        "errors": [{ "message": bounded(message), "extensions": { "code": code } }]
     });
     let mut response = (status, body.to_string()).into_response();
     response
@@ -118,12 +138,15 @@ async fn viewer(
         })
 }
 
-/// The root field an operation starts with, for metric labels; `None` if it does not parse.
-fn operation_label(request: &Request) -> Option<(OperationType, String)> {
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let operation = match (&document.operations, &request.operation_name) {
+/// The type of the operation `document` runs and the root field it starts with (for metric
+/// labels); `None` if the operation is not in the document.
+fn operation_label(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<(OperationType, String)> {
+    let operation = match (&document.operations, operation_name) {
         (DocumentOperations::Single(operation), _) => operation,
-        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name.as_str())?,
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name)?,
         (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
             operations.values().next()?
         }
@@ -145,6 +168,25 @@ fn operation_label(request: &Request) -> Option<(OperationType, String)> {
     Some((operation.node.ty, root_field))
 }
 
+/// A parse error's message without the quoted source: pest renders the offending line (however
+/// long) with a caret under it, and the error's `locations` already say where it is; what is
+/// kept is the position and pest's "= expected ..." line.
+fn syntax_message(error: &ServerError) -> String {
+    let detail = error
+        .message
+        .lines()
+        .rev()
+        .find_map(|line| line.trim_start().strip_prefix("= "))
+        .unwrap_or(&error.message);
+    match error.locations.first() {
+        Some(position) => format!(
+            "syntax error at line {}, column {}: {detail}",
+            position.line, position.column
+        ),
+        None => format!("syntax error: {detail}"),
+    }
+}
+
 /// Parse and validation failures produce errors without a path and no data.
 fn is_request_error(response: &Response) -> bool {
     response.data == Value::Null
@@ -152,36 +194,83 @@ fn is_request_error(response: &Response) -> bool {
         && response.errors.iter().all(|error| error.path.is_empty())
 }
 
+/// Parses (once: async-graphql executes the document parsed here), executes and answers.
 async fn execute(
     state: &AppState,
     headers: &HeaderMap,
     media_type: MediaType,
-    request: Request,
+    mut request: Request,
 ) -> axum::response::Response {
     let started = Instant::now();
-    let label = operation_label(&request);
+    let operation_name = request.operation_name.clone();
+    let label = match request.parsed_query() {
+        Ok(document) => operation_label(document, operation_name.as_deref()),
+        Err(error) => {
+            // Nothing to execute, nobody to authenticate.
+            record("invalid".to_owned(), "rejected", started);
+            return graphql_response(
+                media_type,
+                &Response::from_errors(vec![syntax_error(error)]),
+                true,
+            );
+        }
+    };
     let viewer = match viewer(state, headers, media_type).await {
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let response = state.schema.execute(request.data(viewer)).await;
+    let mut response = state.schema.execute(request.data(viewer)).await;
+    for error in &mut response.errors {
+        error.message = bounded(&error.message);
+    }
     let request_error = is_request_error(&response);
-    let (operation, outcome) = match (&label, request_error) {
-        (Some((_, field)), false) if response.errors.is_empty() => (field.clone(), "ok"),
-        (Some((_, field)), false) => (field.clone(), "error"),
+    let (operation, outcome) = match (label, request_error) {
+        (Some((_, field)), false) if response.errors.is_empty() => (field, "ok"),
+        (Some((_, field)), false) => (field, "error"),
         _ => ("invalid".to_owned(), "rejected"),
     };
+    record(operation, outcome, started);
+    graphql_response(media_type, &response, request_error)
+}
+
+/// Counts a request by operation and outcome, and times it.
+fn record(operation: String, outcome: &'static str, started: Instant) {
     metrics::counter!("cordtrace_graphql_requests_total", "operation" => operation.clone(), "outcome" => outcome)
         .increment(1);
     metrics::histogram!("cordtrace_graphql_request_seconds", "operation" => operation)
         .record(started.elapsed().as_secs_f64());
+}
 
+/// A parse error as clients get it: VALIDATION, with a short message.
+fn syntax_error(mut error: ServerError) -> ServerError {
+    error.message = bounded(&syntax_message(&error));
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", cordtrace_api::ErrorCode::Validation.as_str());
+    error
+}
+
+/// The HTTP answer carrying `response`; a request error is 400 under
+/// `application/graphql-response+json` and has no `data` under either media type.
+fn graphql_response(
+    media_type: MediaType,
+    response: &Response,
+    request_error: bool,
+) -> axum::response::Response {
     let status = if request_error && media_type == MediaType::GraphqlResponseJson {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let body = match serde_json::to_string(&response) {
+    let serialized = if request_error {
+        serde_json::to_string(&RequestErrors {
+            errors: &response.errors,
+        })
+    } else {
+        serde_json::to_string(response)
+    };
+    let body = match serialized {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(error = %error, "could not serialise a GraphQL response");
@@ -200,11 +289,21 @@ async fn execute(
     http_response
 }
 
-/// A request body: a JSON object whose `query` is a string (the specification requires it;
-/// async-graphql alone would take `[]` or `{}` for an empty document).
+/// The body of a request error: `errors` and no `data` (nor response `extensions`, which only
+/// execution produces).
+#[derive(serde::Serialize)]
+struct RequestErrors<'a> {
+    errors: &'a [ServerError],
+}
+
+/// A request body: a JSON object, without duplicate keys, whose `query` is a string (the
+/// specification requires it; async-graphql alone would take `[]` or `{}` for an empty
+/// document).
 fn parse_request(body: &[u8]) -> Result<Request, String> {
-    let object: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(body).map_err(|error| error.to_string())?;
+    let value = json::from_slice(body).map_err(|error| error.to_string())?;
+    let serde_json::Value::Object(object) = value else {
+        return Err("the body must be a JSON object".to_owned());
+    };
     if !object
         .get("query")
         .is_some_and(serde_json::Value::is_string)
@@ -243,6 +342,18 @@ pub async fn post(
     }
     let body = match body {
         Ok(body) => body,
+        Err(rejection) if limits::is_body_deadline(&rejection) => {
+            let mut response = http_error(
+                StatusCode::REQUEST_TIMEOUT,
+                media_type,
+                "VALIDATION",
+                "the request body did not arrive in time",
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             return http_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -304,7 +415,7 @@ pub async fn get(
         request = request.operation_name(name.clone());
     }
     if let Some(variables) = params.get("variables") {
-        match serde_json::from_str(variables) {
+        match json::from_str(variables) {
             Ok(variables) => {
                 request = request.variables(async_graphql::Variables::from_json(variables))
             }
@@ -318,8 +429,10 @@ pub async fn get(
             }
         }
     }
-    if let Some((OperationType::Mutation | OperationType::Subscription, _)) =
-        operation_label(&request)
+    let operation_name = request.operation_name.clone();
+    if let Ok(document) = request.parsed_query()
+        && let Some((OperationType::Mutation | OperationType::Subscription, _)) =
+            operation_label(document, operation_name.as_deref())
     {
         let mut response = http_error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -343,6 +456,34 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
         headers
+    }
+
+    #[test]
+    fn messages_are_bounded_with_an_ellipsis() {
+        assert_eq!(bounded("short"), "short");
+        let exactly = "é".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(bounded(&exactly), exactly);
+        let cut = bounded(&"é".repeat(MAX_MESSAGE_CHARS + 1));
+        assert_eq!(cut.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(cut.ends_with("é…"));
+    }
+
+    #[test]
+    fn syntax_messages_keep_the_position_and_what_was_expected_not_the_source() {
+        let line = format!("{{ {} (", "a".repeat(10_000));
+        let error: ServerError = async_graphql::parser::parse_query(&line)
+            .expect_err("a syntax error")
+            .into();
+        assert!(
+            error.message.contains(&"a".repeat(10_000)),
+            "pest quotes the line"
+        );
+        let message = syntax_message(&error);
+        assert!(
+            message.starts_with("syntax error at line 1, column 10005: expected "),
+            "{message}"
+        );
+        assert!(!message.contains("aaa"), "{message}");
     }
 
     #[test]

@@ -3,16 +3,27 @@
 mod certificate;
 mod graphql;
 mod health;
+mod json;
+mod limits;
+mod serve;
 mod viewer;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use cordtrace_api::{ApiContext, CordSchema};
 use metrics_exporter_prometheus::PrometheusHandle;
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::load_shed::LoadShedLayer;
+use tower::util::MapRequestLayer;
 use tower_http::trace::TraceLayer;
+
+pub use limits::Limits;
+pub use serve::serve;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -25,14 +36,33 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
 }
 
-/// The router of every endpoint.
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+/// The router of every endpoint, with the request limits of `limits` (the connection limits are
+/// [`serve`]'s).
+pub fn router(state: AppState, limits: &Limits) -> Router {
+    let body_read_timeout = limits.body_read_timeout;
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/certificates/{lot_id}", get(certificate::get))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
-        .layer(DefaultBodyLimit::max(max_body_bytes))
-        .layer(TraceLayer::new_for_http())
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        // Outermost first: refuse requests beyond the in-flight bound (one semaphore for every
+        // route) before spending anything on them, not even a log line (they are counted in
+        // `cordtrace_http_requests_shed_total`); trace the others and start their body's
+        // deadline.
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+                    limits::overloaded()
+                }))
+                .layer(LoadShedLayer::new())
+                .layer(GlobalConcurrencyLimitLayer::new(
+                    limits.max_in_flight_requests,
+                ))
+                .layer(TraceLayer::new_for_http())
+                .layer(MapRequestLayer::new(move |request| {
+                    limits::with_body_deadline(request, body_read_timeout)
+                })),
+        )
         .with_state(Arc::new(state))
 }

@@ -19,9 +19,7 @@ use sea_orm::EntityTrait;
 pub use session::{Session, session_for_token};
 pub use token::SessionToken;
 
-use crate::commands::users::{
-    ChangeOwnPassword, Logout, NewSession, RecordAuthentication, RecordUnknownUserLogin,
-};
+use crate::commands::users::{ChangeOwnPassword, Logout, NewSession, RecordAuthentication};
 use crate::entity::user_credential;
 use crate::error::{CommandError, QueryError};
 use crate::executor::Executor;
@@ -81,11 +79,12 @@ pub async fn login(
         Err(_) => None,
     };
     let Some(user) = user else {
-        // Spend the same time as a real check before refusing.
+        // Spend the same time as a real check before refusing. The attempt is logged, never
+        // ledgered: it changes no record, and anyone could grow the indelible ledger with it
+        // (ARCHITECTURE.md, "Failed sign-ins"). The typed name is not logged either: it may be
+        // a password typed into the wrong field.
         password::verify(None, password).await;
-        executor
-            .execute(Actor::System, RecordUnknownUserLogin)
-            .await?;
+        tracing::warn!(target: "cordtrace::security", "sign-in refused: no such active user");
         return Ok(None);
     };
     let matched = password::verify(stored_hash(db, user.id).await?, password).await;

@@ -2,10 +2,9 @@
 
 use cordtrace_domain::identity::commands::{self, NewUser, PasswordCheck};
 use cordtrace_domain::identity::events::AuthContext;
-use cordtrace_domain::identity::events::UnknownUserLoginFailed;
 use cordtrace_domain::identity::{LockoutPolicy, User};
 use cordtrace_domain::ids::{SessionId, UserId};
-use cordtrace_domain::{Event, Refusal, Roles, State};
+use cordtrace_domain::{Refusal, Roles, State};
 
 use crate::error::CommandError;
 use crate::executor::{Command, CommandContext, Decision};
@@ -211,19 +210,6 @@ impl Command for RecordAuthentication {
             });
         }
         Ok(decision)
-    }
-}
-
-/// Records a login attempt that named no user.
-pub struct RecordUnknownUserLogin;
-
-impl Command for RecordUnknownUserLogin {
-    type Output = ();
-    const NAME: &'static str = "authenticate_unknown";
-
-    async fn decide(self, _context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
-        let events = vec![Event::UnknownUserLoginFailed(UnknownUserLoginFailed {})];
-        Ok(Decision::new(State::default(), events, ()))
     }
 }
 
