@@ -202,8 +202,14 @@ enum Caller {
     Role(Role),
 }
 
-/// Whether the access control refused the call, and how.
+/// Whether the access control refused the call, and how. A ledger read's refusal of a subject
+/// the caller's roles do not read (`SUBJECT_NOT_READABLE`, such as `ledgerEntry(seq: 1)` for QA
+/// when entry 1 registers a user) depends on the entry, not on the table: `read_rules.rs` holds
+/// those reads to account.
 fn access_refusal(response: &GqlResponse) -> Option<String> {
+    if response.reason_codes() == ["SUBJECT_NOT_READABLE"] {
+        return None;
+    }
     response
         .error_codes()
         .into_iter()
