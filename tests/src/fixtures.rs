@@ -128,9 +128,9 @@ impl Fixtures {
             RegisterDonor {
                 donor_id,
                 personal: DonorPersonalData {
-                    full_name: "Invented Test Mother".to_owned(),
+                    full_name: label("Invented Test Mother"),
                     date_of_birth: NaiveDate::from_ymd_opt(1991, 3, 14),
-                    hospital_record_number: Some("TEST-MRN-0001".to_owned()),
+                    hospital_record_number: Some(label("TEST-MRN-0001")),
                     contact: None,
                 },
             },

@@ -138,7 +138,8 @@ pub(crate) fn parts<'a>(
 }
 
 /// Runs `command` as the viewer acting for `operation`, and returns the context for the read
-/// that follows.
+/// that follows. The command checks in its own transaction that the viewer's session is still
+/// live, so a session ended while the request waited writes nothing (UNAUTHENTICATED).
 pub(crate) async fn execute<'a, C: Command>(
     ctx: &'a async_graphql::Context<'_>,
     operation: &str,
@@ -146,6 +147,10 @@ pub(crate) async fn execute<'a, C: Command>(
 ) -> ApiResult<(&'a ApiContext, C::Output)> {
     let (api, viewer) = parts(ctx)?;
     let actor = viewer.actor(operation)?;
-    let committed = api.executor.execute(actor, command).await?;
+    let session = viewer.session()?;
+    let committed = api
+        .executor
+        .execute_in_session(session.session_id, actor, command)
+        .await?;
     Ok((api, committed.output))
 }

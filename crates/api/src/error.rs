@@ -143,6 +143,7 @@ impl From<CommandError> for ApiError {
     fn from(error: CommandError) -> Self {
         match error {
             CommandError::Refused(refusal) => refusal.into(),
+            CommandError::SessionEnded => Self::new(ErrorCode::Unauthenticated, error.to_string()),
             other => Self::internal(&other),
         }
     }

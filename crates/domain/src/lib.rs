@@ -16,6 +16,7 @@ pub mod role;
 pub mod signature;
 pub mod state;
 pub mod subject;
+pub mod text;
 pub mod time;
 pub mod values;
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
+use crate::text::{self, UnsafeCharacter};
 use crate::time::Timestamp;
 
 /// A decimal number as people write it ("98.5", "1.25"), kept exactly; JSON carries it as a string.
@@ -34,11 +35,33 @@ pub enum ValueError {
         unit: &'static str,
     },
     /// A text field is empty or too long.
-    #[error("{0} must be 1 to 200 characters")]
-    BadText(&'static str),
+    #[error("{what} must be 1 to {max} characters")]
+    BadText {
+        /// What the text is.
+        what: &'static str,
+        /// The most characters it may have.
+        max: usize,
+    },
+    /// A text field holds a character that must not be printed for people (see [`text`]).
+    #[error(transparent)]
+    UnsafeCharacter(#[from] UnsafeCharacter),
     /// A timestamp without a UTC offset or otherwise malformed.
     #[error("`{0}` is not an RFC 3339 date-time with a UTC offset")]
     BadDateTime(String),
+}
+
+impl ValueError {
+    /// The reason code clients see: `UNSAFE_CHARACTER` for a refused character, `INVALID_VALUE`
+    /// for everything else.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValueError::UnsafeCharacter(error) => error.code(),
+            ValueError::NotANumber(_)
+            | ValueError::OutOfRange { .. }
+            | ValueError::BadText { .. }
+            | ValueError::BadDateTime(_) => "INVALID_VALUE",
+        }
+    }
 }
 
 impl Decimal {
@@ -274,21 +297,28 @@ impl From<DosePerKg> for u64 {
     }
 }
 
-/// A short free text (a site, a supplier, a reason): trimmed, 1 to 200 characters, no control
-/// characters. Longer narratives use [`Narrative`].
+/// A short free text on one line (a site, a supplier, a reason, a person's name in their
+/// personal data): trimmed, 1 to 200 characters, none of them a control, bidirectional,
+/// invisible, noncharacter or private-use character ([`text::printable`]). Longer narratives use
+/// [`Narrative`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Label(String);
 
 impl Label {
+    /// The most characters a label has.
+    pub const MAX_CHARS: usize = 200;
+
     /// Parses a label; `what` names the field in the error.
     pub fn parse(raw: &str, what: &'static str) -> Result<Self, ValueError> {
-        let trimmed = raw.trim();
-        let length = trimmed.chars().count();
-        if (1..=200).contains(&length) && !trimmed.chars().any(char::is_control) {
+        let trimmed = text::printable(raw.trim(), what)?;
+        if (1..=Self::MAX_CHARS).contains(&trimmed.chars().count()) {
             Ok(Self(trimmed.to_owned()))
         } else {
-            Err(ValueError::BadText(what))
+            Err(ValueError::BadText {
+                what,
+                max: Self::MAX_CHARS,
+            })
         }
     }
 
@@ -318,19 +348,28 @@ impl fmt::Display for Label {
     }
 }
 
-/// A longer free text (notes, an impact assessment): trimmed, 1 to 4000 characters.
+/// A longer free text (notes, an impact assessment, a reason): trimmed, 1 to 4000 characters,
+/// on several lines if need be; tab, line feed and carriage return are its only control
+/// characters, and it holds no bidirectional, invisible, noncharacter or private-use character
+/// ([`text::printable_lines`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Narrative(String);
 
 impl Narrative {
+    /// The most characters a narrative has.
+    pub const MAX_CHARS: usize = 4000;
+
     /// Parses a narrative; `what` names the field in the error.
     pub fn parse(raw: &str, what: &'static str) -> Result<Self, ValueError> {
-        let trimmed = raw.trim();
-        if (1..=4000).contains(&trimmed.chars().count()) {
+        let trimmed = text::printable_lines(raw.trim(), what)?;
+        if (1..=Self::MAX_CHARS).contains(&trimmed.chars().count()) {
             Ok(Self(trimmed.to_owned()))
         } else {
-            Err(ValueError::BadText(what))
+            Err(ValueError::BadText {
+                what,
+                max: Self::MAX_CHARS,
+            })
         }
     }
 
@@ -434,6 +473,63 @@ mod tests {
             "St Mary"
         );
         assert!(Label::parse(" ", "site").is_err());
-        assert!(Label::parse("a\u{0}b", "site").is_err());
+        assert!(Label::parse(&"x".repeat(201), "site").is_err());
+        assert_eq!(
+            Label::parse("a\u{0}b", "site").map_err(|error| error.code()),
+            Err("UNSAFE_CHARACTER")
+        );
+        assert_eq!(
+            Label::parse(" ", "site").map(|_| ()),
+            Err(ValueError::BadText {
+                what: "site",
+                max: 200
+            })
+        );
+    }
+
+    /// Every free-text type refuses what [`text::printable`] refuses, with the same message;
+    /// what each refuses besides is its own rule.
+    #[test]
+    fn free_text_types_refuse_unsafe_characters() {
+        let cases: &[(&str, &str)] = &[
+            ("Lot \u{202e}DESAELER", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+            ("\u{2066}Ada\u{2069}", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+            ("Ada\u{200d}Tester", "U+200D ZERO WIDTH JOINER"),
+            ("Ada\u{200b}", "U+200B ZERO WIDTH SPACE"),
+            ("Ada\u{fdd0}", "U+FDD0 (a noncharacter)"),
+            ("Ada\u{e000}", "U+E000 (a private-use character)"),
+            ("Ada\u{1b}[2J", "U+001B ESCAPE"),
+        ];
+        for &(raw, shown) in cases {
+            let expected = format!("notes contains {shown}, which is not allowed");
+            let label = Label::parse(raw, "notes").expect_err(raw);
+            assert_eq!(
+                (label.code(), label.to_string()),
+                ("UNSAFE_CHARACTER", expected.clone())
+            );
+            let narrative = Narrative::parse(raw, "notes").expect_err(raw);
+            assert_eq!(
+                (narrative.code(), narrative.to_string()),
+                ("UNSAFE_CHARACTER", expected)
+            );
+        }
+    }
+
+    #[test]
+    fn narratives_keep_their_lines_and_say_their_own_length() {
+        let notes = "Thawed at 37 °C.\r\n\tViability 92 %.\nNo clumps.";
+        assert_eq!(
+            Narrative::parse(notes, "notes").map(String::from),
+            Ok(notes.to_owned())
+        );
+        assert!(Narrative::parse(&"x".repeat(4000), "notes").is_ok());
+        assert_eq!(
+            Narrative::parse(&"x".repeat(4001), "notes").map_err(|error| error.to_string()),
+            Err("notes must be 1 to 4000 characters".to_owned())
+        );
+        for name in ["Zoë Ångström", "李小龙", "محمد"] {
+            assert!(Label::parse(name, "full name").is_ok(), "{name}");
+            assert!(Narrative::parse(name, "notes").is_ok(), "{name}");
+        }
     }
 }

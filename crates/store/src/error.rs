@@ -22,6 +22,10 @@ pub enum CommandError {
     /// The executor has stopped (the server is shutting down).
     #[error("the command executor has stopped")]
     Unavailable,
+    /// The session the command was made through ended (logout, deactivation, an admin's
+    /// password reset, a lock) or expired before the command ran; nothing was written.
+    #[error("the session has ended; sign in again")]
+    SessionEnded,
 }
 
 /// Why a query failed.

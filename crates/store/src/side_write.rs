@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use cordtrace_domain::Timestamp;
 use cordtrace_domain::ids::{DonorId, PatientId, SessionId, UserId};
-use sea_orm::sea_query::OnConflict;
+use cordtrace_domain::values::Label;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
@@ -15,16 +16,17 @@ use crate::entity::{donor_personal, patient_personal, user_credential, user_sess
 use crate::error::CommandError;
 
 /// A donor's personal data, as entered by a technician. Readable by technicians and QA only.
+/// Its texts are [`Label`]s, so they hold nothing unsafe to print.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DonorPersonalData {
     /// Full name.
-    pub full_name: String,
+    pub full_name: Label,
     /// Date of birth.
     pub date_of_birth: Option<NaiveDate>,
     /// The hospital's record number.
-    pub hospital_record_number: Option<String>,
+    pub hospital_record_number: Option<Label>,
     /// How to reach her.
-    pub contact: Option<String>,
+    pub contact: Option<Label>,
 }
 
 /// Personal data stays out of logs, even through Debug.
@@ -34,15 +36,16 @@ impl std::fmt::Debug for DonorPersonalData {
     }
 }
 
-/// A patient's personal data, as entered by a clinician. Readable by clinicians only.
+/// A patient's personal data, as entered by a clinician. Readable by clinicians only. Its texts
+/// are [`Label`]s, so they hold nothing unsafe to print.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PatientPersonalData {
     /// Full name.
-    pub full_name: String,
+    pub full_name: Label,
     /// Date of birth.
     pub date_of_birth: Option<NaiveDate>,
     /// The hospital's record number.
-    pub hospital_record_number: Option<String>,
+    pub hospital_record_number: Option<Label>,
     /// The id on the wristband, exactly as a bedside scan's lookup key reads it (the number of
     /// an ISBT 128 `&#` structure, or the plain id).
     pub wristband_id: String,
@@ -78,10 +81,19 @@ pub enum SideWrite {
         /// The absolute end of the session.
         expires_at: Timestamp,
     },
-    /// Ends a session.
+    /// Ends a session (a logout). An ended session stays ended: its end is never moved.
     SessionEnded {
         /// The session.
         session_id: SessionId,
+    },
+    /// Ends every open session of a user, for good: what deactivation, an admin's password
+    /// reset and a lock do (see [`Event::ends_sessions_of`]). A later reactivation, unlock or
+    /// expiry of the lock opens none of them again; the user signs in anew.
+    ///
+    /// [`Event::ends_sessions_of`]: cordtrace_domain::Event::ends_sessions_of
+    UserSessionsEnded {
+        /// The user.
+        user_id: UserId,
     },
     /// Stores a donor's personal data, apart from the ledger.
     DonorPersonal {
@@ -158,20 +170,28 @@ impl SideWrite {
                 user_session::Entity::insert(row).exec(txn).await?;
             }
             SideWrite::SessionEnded { session_id } => {
-                let row = user_session::ActiveModel {
-                    id: Set(session_id.as_uuid()),
-                    ended_at: Set(Some(now)),
-                    ..Default::default()
-                };
-                user_session::Entity::update(row).exec(txn).await?;
+                user_session::Entity::update_many()
+                    .col_expr(user_session::Column::EndedAt, Expr::value(Some(now)))
+                    .filter(user_session::Column::Id.eq(session_id.as_uuid()))
+                    .filter(user_session::Column::EndedAt.is_null())
+                    .exec(txn)
+                    .await?;
+            }
+            SideWrite::UserSessionsEnded { user_id } => {
+                user_session::Entity::update_many()
+                    .col_expr(user_session::Column::EndedAt, Expr::value(Some(now)))
+                    .filter(user_session::Column::UserId.eq(user_id.as_uuid()))
+                    .filter(user_session::Column::EndedAt.is_null())
+                    .exec(txn)
+                    .await?;
             }
             SideWrite::DonorPersonal { donor_id, data } => {
                 let row = donor_personal::ActiveModel {
                     donor_id: Set(donor_id.as_uuid()),
-                    full_name: Set(Some(data.full_name)),
+                    full_name: Set(Some(data.full_name.into())),
                     date_of_birth: Set(data.date_of_birth),
-                    hospital_record_number: Set(data.hospital_record_number),
-                    contact: Set(data.contact),
+                    hospital_record_number: Set(data.hospital_record_number.map(String::from)),
+                    contact: Set(data.contact.map(String::from)),
                     redacted_at: Set(None),
                 };
                 donor_personal::Entity::insert(row).exec(txn).await?;
@@ -179,9 +199,9 @@ impl SideWrite {
             SideWrite::PatientPersonal { patient_id, data } => {
                 let row = patient_personal::ActiveModel {
                     patient_id: Set(patient_id.as_uuid()),
-                    full_name: Set(Some(data.full_name)),
+                    full_name: Set(Some(data.full_name.into())),
                     date_of_birth: Set(data.date_of_birth),
-                    hospital_record_number: Set(data.hospital_record_number),
+                    hospital_record_number: Set(data.hospital_record_number.map(String::from)),
                     wristband_id: Set(Some(data.wristband_id)),
                     redacted_at: Set(None),
                 };

@@ -88,11 +88,11 @@ impl PatientPersonalDataInput {
     pub(crate) fn parse(self) -> ApiResult<PatientPersonalData> {
         let hospital_record_number = self
             .hospital_record_number
-            .map(|raw| label(&raw, "hospital record number").map(String::from))
+            .map(|raw| label(&raw, "hospital record number"))
             .transpose()?;
         if hospital_record_number
             .as_ref()
-            .is_some_and(|number| number.chars().count() > MAX_RECORD_NUMBER_CHARS)
+            .is_some_and(|number| number.as_str().chars().count() > MAX_RECORD_NUMBER_CHARS)
         {
             return Err(ApiError::validation(
                 "INVALID_VALUE",
@@ -111,7 +111,7 @@ impl PatientPersonalDataInput {
         let wristband = Wristband::parse(&self.wristband_id)
             .map_err(|error| ApiError::validation(error.code(), error.to_string()))?;
         Ok(PatientPersonalData {
-            full_name: label(&self.full_name, "full name")?.into(),
+            full_name: label(&self.full_name, "full name")?,
             date_of_birth: self.date_of_birth,
             hospital_record_number,
             wristband_id: wristband.lookup_key().to_owned(),

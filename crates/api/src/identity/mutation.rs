@@ -4,6 +4,7 @@ use async_graphql::{Context, InputObject, Object};
 use cordtrace_domain::identity::commands::NewUser;
 use cordtrace_domain::identity::{Password, PrintedName, Username};
 use cordtrace_domain::ids::UserId;
+use cordtrace_domain::values::Narrative;
 use cordtrace_store::auth::{self, PasswordChangeError};
 use cordtrace_store::commands::users::{AdminChange, ChangeUser, RegisterUser};
 use uuid::Uuid;
@@ -11,7 +12,7 @@ use uuid::Uuid;
 use std::time::Instant;
 
 use super::types::{LoginPayload, RoleValue, UserObject, roles_from};
-use crate::context::{ClientAddress, parts};
+use crate::context::{ClientAddress, execute, parts};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::throttle::Attempt;
 
@@ -41,18 +42,23 @@ fn policy_error(error: cordtrace_domain::identity::PasswordPolicyError) -> ApiEr
     ApiError::validation("PASSWORD_POLICY", error.to_string())
 }
 
+fn printed_name(raw: &str) -> ApiResult<PrintedName> {
+    PrintedName::parse(raw).map_err(|error| ApiError::validation(error.code(), error.to_string()))
+}
+
+fn parse_reason(raw: &str) -> ApiResult<Narrative> {
+    Narrative::parse(raw, "reason")
+        .map_err(|error| ApiError::validation(error.code(), error.to_string()))
+}
+
 async fn change_user(
     ctx: &Context<'_>,
     operation: &str,
     user_id: Uuid,
     change: AdminChange,
 ) -> ApiResult<UserObject> {
-    let (api, viewer) = parts(ctx)?;
-    let actor = viewer.actor(operation)?;
     let user_id = UserId::from_uuid(user_id);
-    api.executor
-        .execute(actor, ChangeUser { user_id, change })
-        .await?;
+    let (api, ()) = execute(ctx, operation, ChangeUser { user_id, change }).await?;
     auth::find_user(&api.executor, user_id)
         .await?
         .map(UserObject::from)
@@ -127,7 +133,7 @@ impl IdentityMutation {
         auth::change_password(
             &api.executor,
             actor,
-            &session.user,
+            session,
             current_password,
             new_password,
         )
@@ -152,11 +158,10 @@ impl IdentityMutation {
         ctx: &Context<'_>,
         input: CreateUserInput,
     ) -> ApiResult<UserObject> {
-        let (api, viewer) = parts(ctx)?;
-        let actor = viewer.actor("Mutation.createUser")?;
+        let (_, viewer) = parts(ctx)?;
+        viewer.actor("Mutation.createUser")?;
         let username = username(&input.username)?;
-        let printed_name = PrintedName::parse(&input.printed_name)
-            .map_err(|error| ApiError::validation("BAD_PRINTED_NAME", error.to_string()))?;
+        let printed_name = printed_name(&input.printed_name)?;
         let roles = roles_from(input.roles)?;
         let password = Password::new(input.temporary_password, &username).map_err(policy_error)?;
         let password_hash = auth::password::hash(password).await?;
@@ -168,9 +173,12 @@ impl IdentityMutation {
             roles,
             must_change_password: true,
         };
-        api.executor
-            .execute(actor, RegisterUser { new, password_hash })
-            .await?;
+        let (api, user_id) = execute(
+            ctx,
+            "Mutation.createUser",
+            RegisterUser { new, password_hash },
+        )
+        .await?;
         auth::find_user(&api.executor, user_id)
             .await?
             .map(UserObject::from)
@@ -194,13 +202,15 @@ impl IdentityMutation {
         .await
     }
 
-    /// Deactivates a user; users are never deleted.
+    /// Deactivates a user; users are never deleted. Every session of the user ends for good:
+    /// after a reactivation the user signs in anew.
     async fn deactivate_user(
         &self,
         ctx: &Context<'_>,
         user_id: Uuid,
-        reason: String,
+        #[graphql(desc = "Why (1 to 4000 characters).")] reason: String,
     ) -> ApiResult<UserObject> {
+        let reason = parse_reason(&reason)?;
         change_user(
             ctx,
             "Mutation.deactivateUser",
@@ -221,7 +231,8 @@ impl IdentityMutation {
         .await
     }
 
-    /// Sets a temporary password the user must change at next login.
+    /// Sets a temporary password the user must change at next login. Every session of the user
+    /// ends for good.
     async fn reset_password(
         &self,
         ctx: &Context<'_>,

@@ -164,15 +164,12 @@ const MAX_RECORD_NUMBER_CHARS: usize = 64;
 
 impl DonorPersonalDataInput {
     fn parse(self) -> ApiResult<DonorPersonalData> {
-        let optional = |raw: Option<String>, what| {
-            raw.map(|text| label(&text, what).map(String::from))
-                .transpose()
-        };
+        let optional = |raw: Option<String>, what| raw.map(|text| label(&text, what)).transpose();
         let hospital_record_number =
             optional(self.hospital_record_number, "hospital record number")?;
         if hospital_record_number
             .as_ref()
-            .is_some_and(|number| number.chars().count() > MAX_RECORD_NUMBER_CHARS)
+            .is_some_and(|number| number.as_str().chars().count() > MAX_RECORD_NUMBER_CHARS)
         {
             return Err(ApiError::validation(
                 "INVALID_VALUE",
@@ -180,7 +177,7 @@ impl DonorPersonalDataInput {
             ));
         }
         Ok(DonorPersonalData {
-            full_name: label(&self.full_name, "full name")?.into(),
+            full_name: label(&self.full_name, "full name")?,
             date_of_birth: self.date_of_birth,
             hospital_record_number,
             contact: optional(self.contact, "contact")?,

@@ -195,7 +195,7 @@ impl Refuse for ClinicalError {
     fn code(&self) -> &'static str {
         use ClinicalError as E;
         match self {
-            E::Value(_) => "INVALID_VALUE",
+            E::Value(error) => error.code(),
             E::Unknown { .. } => "NOT_FOUND",
             E::WrongRole(_) => "WRONG_ROLE",
             E::SignerNotActor => "SIGNER_NOT_ACTOR",

@@ -7,6 +7,7 @@ use crate::refusal::{RefusalKind, Refuse};
 use crate::role::{Role, Roles};
 use crate::state::State;
 use crate::time::Timestamp;
+use crate::values::Narrative;
 
 use super::events::{
     AuthContext, AuthFailureCause, AuthenticationFailed, LoggedOut, LoginSucceeded,
@@ -60,9 +61,6 @@ pub enum IdentityError {
     /// A password change must be made by the user themselves.
     #[error("a user can only change their own password")]
     NotSelf,
-    /// The reason for a change is empty.
-    #[error("a reason is required")]
-    MissingReason,
 }
 
 impl Refuse for IdentityError {
@@ -72,7 +70,6 @@ impl Refuse for IdentityError {
                 RefusalKind::Forbidden
             }
             IdentityError::UnknownUser(_) => RefusalKind::NotFound,
-            IdentityError::MissingReason => RefusalKind::Validation,
             IdentityError::UsernameTaken(_)
             | IdentityError::Deactivated(_)
             | IdentityError::AlreadyActive(_)
@@ -90,7 +87,6 @@ impl Refuse for IdentityError {
             IdentityError::SelfDeactivation => "SELF_DEACTIVATION",
             IdentityError::Locked(_) => "ACCOUNT_LOCKED",
             IdentityError::NotSelf => "NOT_SELF",
-            IdentityError::MissingReason => "REASON_REQUIRED",
         }
     }
 }
@@ -161,12 +157,12 @@ pub fn change_roles(
     })])
 }
 
-/// Deactivates a user.
+/// Deactivates a user, for a reason.
 pub fn deactivate(
     state: &State,
     actor: &Actor,
     user_id: UserId,
-    reason: &str,
+    reason: Narrative,
 ) -> Result<Vec<Event>, IdentityError> {
     ensure_admin(actor)?;
     let user = existing(state, user_id)?;
@@ -176,13 +172,9 @@ pub fn deactivate(
     if !user.active {
         return Err(IdentityError::Deactivated(user_id));
     }
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(IdentityError::MissingReason);
-    }
     Ok(vec![Event::UserDeactivated(UserDeactivated {
         user_id,
-        reason: reason.to_owned(),
+        reason,
     })])
 }
 
@@ -441,11 +433,13 @@ mod tests {
         apply_all(&mut state, &events, at(2));
         assert!(attempt(&mut state, user_id, PasswordCheck::Matched, at(3)));
 
-        let events = deactivate(&state, &Actor::System, user_id, "left the facility").unwrap();
+        let reason = |text| Narrative::parse(text, "reason").unwrap();
+        let events =
+            deactivate(&state, &Actor::System, user_id, reason("left the facility")).unwrap();
         apply_all(&mut state, &events, at(4));
         assert!(!attempt(&mut state, user_id, PasswordCheck::Matched, at(5)));
         assert_eq!(
-            deactivate(&state, &Actor::System, user_id, "again"),
+            deactivate(&state, &Actor::System, user_id, reason("again")),
             Err(IdentityError::Deactivated(user_id))
         );
     }

@@ -2,14 +2,32 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{EventMeta, EventPayload};
+use crate::event::{Event, EventMeta, EventPayload};
 use crate::ids::{SessionId, UserId};
 use crate::role::Roles;
 use crate::state::{ApplyError, State};
 use crate::subject::{Subject, SubjectKind};
 use crate::time::Timestamp;
+use crate::values::Narrative;
 
 use super::{PrintedName, User, Username};
+
+impl Event {
+    /// The user every one of whose sessions this event ends, for good: a deactivation, an
+    /// admin's password reset (whoever holds a session may be the reason for the reset), and a
+    /// lock (whoever holds a session may be the one guessing the password, as five wrong
+    /// signature passwords through it suggest). The store ends them in the event's own
+    /// transaction; no later event (reactivation, unlock, the lock's expiry) opens them again,
+    /// so the user signs in anew. A logout ends one session and is not listed here.
+    pub fn ends_sessions_of(&self) -> Option<UserId> {
+        match self {
+            Event::UserDeactivated(UserDeactivated { user_id, .. })
+            | Event::PasswordReset(PasswordReset { user_id })
+            | Event::UserLocked(UserLocked { user_id, .. }) => Some(*user_id),
+            _ => None,
+        }
+    }
+}
 
 fn user_subject(user_id: UserId) -> Vec<Subject> {
     vec![Subject::new(SubjectKind::User, user_id)]
@@ -99,7 +117,7 @@ user_event!(
     /// A user was deactivated.
     UserDeactivated {
         /// Why.
-        reason: String,
+        reason: Narrative,
     } => |user, _event| { user.active = false; }
 );
 
@@ -213,5 +231,56 @@ impl EventPayload for UnknownUserLoginFailed {
 
     fn apply(&self, _state: &mut State, _meta: &EventMeta) -> Result<(), ApplyError> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[test]
+    fn deactivation_reset_and_lock_end_every_session_and_nothing_else_does() {
+        let user_id = UserId::from_uuid(Uuid::from_u128(7));
+        let session_id = SessionId::from_uuid(Uuid::from_u128(8));
+        let until = Timestamp::from_datetime(chrono::DateTime::UNIX_EPOCH);
+        let reason = Narrative::parse("left", "reason").expect("a reason");
+        let ending = [
+            Event::UserDeactivated(UserDeactivated { user_id, reason }),
+            Event::PasswordReset(PasswordReset { user_id }),
+            Event::UserLocked(UserLocked { user_id, until }),
+        ];
+        for event in &ending {
+            assert_eq!(
+                event.ends_sessions_of(),
+                Some(user_id),
+                "{}",
+                event.action()
+            );
+        }
+        let other = [
+            Event::UserReactivated(UserReactivated { user_id }),
+            Event::UserUnlocked(UserUnlocked { user_id }),
+            Event::PasswordChanged(PasswordChanged { user_id }),
+            Event::LoginSucceeded(LoginSucceeded {
+                user_id,
+                session_id,
+            }),
+            Event::LoggedOut(LoggedOut {
+                user_id,
+                session_id,
+            }),
+            Event::AuthenticationFailed(AuthenticationFailed {
+                user_id,
+                context: AuthContext::Signature,
+                cause: AuthFailureCause::WrongPassword,
+                failed_logins: 4,
+                expired_lock_cleared: false,
+            }),
+        ];
+        for event in &other {
+            assert_eq!(event.ends_sessions_of(), None, "{}", event.action());
+        }
     }
 }

@@ -4,6 +4,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::{self, UnsafeCharacter};
+
 /// A login name: 3 to 64 characters, lowercase ASCII letters, digits, `.`, `_` or `-`, starting
 /// with a letter. Lowercase only, so two accounts cannot differ by case alone.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -18,9 +20,24 @@ pub enum NameError {
         "username must be 3 to 64 characters of a-z, 0-9, `.`, `_` or `-`, starting with a letter"
     )]
     BadUsername,
-    /// The printed name is empty, too long or has control characters.
-    #[error("printed name must be 1 to 200 characters with no control characters")]
+    /// The printed name is empty or too long.
+    #[error("printed name must be 1 to 200 characters")]
     BadPrintedName,
+    /// The printed name holds a character that must not be printed for people (see
+    /// [`text`]).
+    #[error(transparent)]
+    UnsafeCharacter(#[from] UnsafeCharacter),
+}
+
+impl NameError {
+    /// The reason code clients see.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NameError::BadUsername => "BAD_USERNAME",
+            NameError::BadPrintedName => "BAD_PRINTED_NAME",
+            NameError::UnsafeCharacter(error) => error.code(),
+        }
+    }
 }
 
 impl Username {
@@ -64,7 +81,9 @@ impl fmt::Display for Username {
     }
 }
 
-/// The name printed in signature manifestations (21 CFR 11.50(a)(1)), trimmed.
+/// The name printed in signature manifestations (21 CFR 11.50(a)(1)), trimmed: 1 to 200
+/// characters, none of them a control, bidirectional, invisible, noncharacter or private-use
+/// character ([`text::printable`]), so that the name a signature shows is the name it reads.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PrintedName(String);
@@ -72,9 +91,8 @@ pub struct PrintedName(String);
 impl PrintedName {
     /// Parses a printed name.
     pub fn parse(raw: &str) -> Result<Self, NameError> {
-        let trimmed = raw.trim();
-        let length = trimmed.chars().count();
-        if (1..=200).contains(&length) && !trimmed.chars().any(char::is_control) {
+        let trimmed = text::printable(raw.trim(), "the printed name")?;
+        if (1..=200).contains(&trimmed.chars().count()) {
             Ok(Self(trimmed.to_owned()))
         } else {
             Err(NameError::BadPrintedName)
@@ -135,6 +153,37 @@ mod tests {
         );
         assert!(PrintedName::parse("   ").is_err());
         assert!(PrintedName::parse("Ada\nTester").is_err());
-        assert!(PrintedName::parse(&"x".repeat(201)).is_err());
+        assert_eq!(
+            PrintedName::parse(&"x".repeat(201)),
+            Err(NameError::BadPrintedName)
+        );
+        for name in ["Zoë Ångström", "李小龙", "محمد", "Siobhán Ní Bhriain"] {
+            assert_eq!(
+                PrintedName::parse(name).map(String::from),
+                Ok(name.to_owned())
+            );
+        }
+    }
+
+    #[test]
+    fn printed_names_refuse_characters_that_spoof_a_signature() {
+        let cases = [
+            ("Ada \u{202e}retseT", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+            ("Ada\u{2067} Tester", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+            ("Ada\u{200b} Tester", "U+200B ZERO WIDTH SPACE"),
+            ("Ada\u{200c}Tester", "U+200C ZERO WIDTH NON-JOINER"),
+            ("\u{feff}Ada Tester", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+            ("Ada Tester\u{f8ff}", "U+F8FF (a private-use character)"),
+            ("Ada\u{ffff}", "U+FFFF (a noncharacter)"),
+            ("Ada\u{7}", "U+0007 BELL"),
+        ];
+        for (raw, shown) in cases {
+            let error = PrintedName::parse(raw).expect_err(raw);
+            assert_eq!(error.code(), "UNSAFE_CHARACTER", "{raw:?}");
+            assert_eq!(
+                error.to_string(),
+                format!("the printed name contains {shown}, which is not allowed")
+            );
+        }
     }
 }

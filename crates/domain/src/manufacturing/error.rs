@@ -229,7 +229,7 @@ impl Refuse for ManufacturingError {
     fn code(&self) -> &'static str {
         use ManufacturingError as E;
         match self {
-            E::Value(_) => "INVALID_VALUE",
+            E::Value(error) => error.code(),
             E::Din(error) => error.code(),
             E::Unknown { .. } => "NOT_FOUND",
             E::WrongRole(_) => "WRONG_ROLE",

@@ -222,7 +222,7 @@ impl Refuse for ReleaseError {
     fn code(&self) -> &'static str {
         use ReleaseError as E;
         match self {
-            E::Value(_) => "INVALID_VALUE",
+            E::Value(error) => error.code(),
             E::InvalidTestCode(_) => "INVALID_TEST_CODE",
             E::InvalidUnit(_) => "INVALID_UNIT",
             E::InvalidOutcome(_) => "INVALID_OUTCOME",

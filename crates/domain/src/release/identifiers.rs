@@ -5,6 +5,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::error::ReleaseError;
+use crate::text;
+use crate::values::ValueError;
 
 /// A test's code within a specification, e.g. `CD73`, `HLA_DR`, `STERILITY`: 1 to 32 upper-case
 /// ASCII letters, digits or underscores, starting with a letter. Input is upper-cased first.
@@ -55,8 +57,9 @@ impl fmt::Display for TestCode {
 }
 
 /// A unit of measure as a specification writes it (`%`, `EU/mL`, `x10^6 cells/mL`): 1 to 24
-/// characters, no control characters, no spaces at either end. Units are compared exactly: a
-/// result in `eu/mL` for a test in `EU/mL` is refused rather than guessed at.
+/// characters, none of them unsafe to print ([`text::printable`]), no spaces at either end.
+/// Units are compared exactly: a result in `eu/mL` for a test in `EU/mL` is refused rather than
+/// guessed at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct TestUnit(String);
@@ -64,8 +67,9 @@ pub struct TestUnit(String);
 impl TestUnit {
     /// Parses a unit.
     pub fn parse(raw: &str) -> Result<Self, ReleaseError> {
-        let unit = raw.trim();
-        if (1..=24).contains(&unit.chars().count()) && !unit.chars().any(char::is_control) {
+        // Checked first, so that the refusal never repeats the unsafe character.
+        let unit = text::printable(raw.trim(), "a unit").map_err(ValueError::from)?;
+        if (1..=24).contains(&unit.chars().count()) {
             Ok(Self(unit.to_owned()))
         } else {
             Err(ReleaseError::InvalidUnit(raw.to_owned()))

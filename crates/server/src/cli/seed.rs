@@ -251,9 +251,9 @@ async fn create_donor(
             RegisterDonor {
                 donor_id,
                 personal: DonorPersonalData {
-                    full_name: format!("Demo Donor {index}"),
+                    full_name: label(&format!("Demo Donor {index}"))?,
                     date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 1, 1),
-                    hospital_record_number: Some(format!("DEMO-MRN-{index:05}")),
+                    hospital_record_number: Some(label(&format!("DEMO-MRN-{index:05}"))?),
                     contact: None,
                 },
             },

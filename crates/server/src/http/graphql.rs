@@ -12,6 +12,7 @@
 //! that response as it is. Error messages never quote more than a short piece of the input.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,10 +21,10 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Opera
 use async_graphql::{Request, Response, ServerError, Value};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse};
-use cordtrace_api::Viewer;
+use cordtrace_api::{ClientAddress, Viewer};
 
 use super::AppState;
 use super::json;
@@ -197,6 +198,7 @@ fn is_request_error(response: &Response) -> bool {
 /// Parses (once: async-graphql executes the document parsed here), executes and answers.
 async fn execute(
     state: &AppState,
+    client: SocketAddr,
     headers: &HeaderMap,
     media_type: MediaType,
     mut request: Request,
@@ -219,7 +221,9 @@ async fn execute(
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
-    let mut response = state.schema.execute(request.data(viewer)).await;
+    // The client's address is what the sign-in throttle counts failures by.
+    let request = request.data(viewer).data(ClientAddress(client.ip()));
+    let mut response = state.schema.execute(request).await;
     for error in &mut response.errors {
         error.message = bounded(&error.message);
     }
@@ -316,6 +320,7 @@ fn parse_request(body: &[u8]) -> Result<Request, String> {
 /// `POST /graphql`: a JSON-encoded GraphQL request.
 pub async fn post(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> axum::response::Response {
@@ -382,12 +387,13 @@ pub async fn post(
             );
         }
     };
-    execute(&state, &headers, media_type, request).await
+    execute(&state, client, &headers, media_type, request).await
 }
 
 /// `GET /graphql`: GraphiQL for browsers, otherwise a query (never a mutation) in the URL.
 pub async fn get(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Query(params): Query<HashMap<String, String>>,
 ) -> axum::response::Response {
@@ -445,7 +451,7 @@ pub async fn get(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, &headers, media_type, request).await
+    execute(&state, client, &headers, media_type, request).await
 }
 
 #[cfg(test)]

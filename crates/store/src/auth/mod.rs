@@ -16,6 +16,7 @@ use cordtrace_domain::ids::{SessionId, UserId};
 use cordtrace_domain::signature::{Meaning, Signature};
 use sea_orm::EntityTrait;
 
+pub(crate) use session::ensure_session_live;
 pub use session::{Session, session_for_token};
 pub use token::SessionToken;
 
@@ -121,11 +122,13 @@ pub async fn login(
     }))
 }
 
-/// Ends `session`.
+/// Ends `session`. A session that has already ended is refused with
+/// [`CommandError::SessionEnded`], and no second logout is recorded.
 pub async fn logout(executor: &Executor, session: &Session) -> Result<(), CommandError> {
     let actor = Actor::System;
     executor
-        .execute(
+        .execute_in_session(
+            session.session_id,
             actor,
             Logout {
                 user_id: session.user.id,
@@ -210,14 +213,15 @@ impl From<QueryError> for PasswordChangeError {
     }
 }
 
-/// Changes the password of `user` after checking the current one.
+/// Changes the password of the user of `session` after checking the current one.
 pub async fn change_password(
     executor: &Executor,
     actor: Actor,
-    user: &User,
+    session: &Session,
     current: String,
     new: String,
 ) -> Result<(), PasswordChangeError> {
+    let user = &session.user;
     if current == new {
         return Err(PasswordChangeError::Unchanged);
     }
@@ -228,7 +232,8 @@ pub async fn change_password(
     }
     let password_hash = password::hash(password).await?;
     executor
-        .execute(
+        .execute_in_session(
+            session.session_id,
             actor,
             ChangeOwnPassword {
                 user_id: user.id,

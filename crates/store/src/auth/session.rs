@@ -3,12 +3,12 @@
 use cordtrace_domain::Timestamp;
 use cordtrace_domain::identity::User;
 use cordtrace_domain::ids::SessionId;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::AuthPolicy;
 use super::token::token_hash;
 use crate::entity::user_session;
-use crate::error::QueryError;
+use crate::error::{CommandError, QueryError};
 use crate::executor::Executor;
 use crate::projection::users;
 
@@ -32,7 +32,8 @@ pub struct Session {
 }
 
 /// The live session of `token`, refreshing its activity; `None` for an unknown, ended, expired or
-/// idle session, or a deactivated user.
+/// idle session, or a deactivated user. A session ended once (logout, deactivation, an admin's
+/// password reset, a lock) stays ended.
 pub async fn session_for_token(
     executor: &Executor,
     policy: AuthPolicy,
@@ -68,6 +69,26 @@ pub async fn session_for_token(
         expires_at,
         idle_expires_at: now.plus(policy.idle_timeout).min(expires_at),
     }))
+}
+
+/// Refuses, inside a command's transaction, a command made through a session that has ended or
+/// passed its absolute lifetime since the request was authenticated. Writes are serialised, so a
+/// command that ended the session either committed before this check (and the check sees the
+/// end) or runs after this command commits.
+pub(crate) async fn ensure_session_live(
+    txn: &DatabaseTransaction,
+    session_id: SessionId,
+    now: Timestamp,
+) -> Result<(), CommandError> {
+    let row = user_session::Entity::find_by_id(session_id.as_uuid())
+        .one(txn)
+        .await?;
+    match row {
+        Some(row) if row.ended_at.is_none() && now < Timestamp::from_datetime(row.expires_at) => {
+            Ok(())
+        }
+        _ => Err(CommandError::SessionEnded),
+    }
 }
 
 /// Records activity on the writer task without waiting for it.

@@ -4,6 +4,7 @@ use cordtrace_domain::identity::commands::{self, NewUser, PasswordCheck};
 use cordtrace_domain::identity::events::AuthContext;
 use cordtrace_domain::identity::{LockoutPolicy, User};
 use cordtrace_domain::ids::{SessionId, UserId};
+use cordtrace_domain::values::Narrative;
 use cordtrace_domain::{Refusal, Roles, State};
 
 use crate::error::CommandError;
@@ -55,13 +56,14 @@ impl Command for RegisterUser {
 pub enum AdminChange {
     /// Replace the roles.
     Roles(Roles),
-    /// Deactivate, with a reason.
-    Deactivate(String),
+    /// Deactivate, with a reason. Ends every session of the user.
+    Deactivate(Narrative),
     /// Reactivate.
     Reactivate,
     /// Lift a lock.
     Unlock,
-    /// Set a temporary password that must be changed at next login (argon2id hash).
+    /// Set a temporary password that must be changed at next login (argon2id hash). Ends every
+    /// session of the user.
     ResetPassword(String),
 }
 
@@ -84,7 +86,7 @@ impl Command for ChangeUser {
         let mut side_write = None;
         let events = match self.change {
             AdminChange::Roles(roles) => commands::change_roles(&state, actor, id, roles),
-            AdminChange::Deactivate(reason) => commands::deactivate(&state, actor, id, &reason),
+            AdminChange::Deactivate(reason) => commands::deactivate(&state, actor, id, reason),
             AdminChange::Reactivate => commands::reactivate(&state, actor, id),
             AdminChange::Unlock => commands::unlock(&state, actor, id),
             AdminChange::ResetPassword(password_hash) => {

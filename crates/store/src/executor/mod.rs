@@ -4,12 +4,15 @@
 //! request ever sees "database is locked"; on PostgreSQL several processes share the database and
 //! serialise on the chain head inside each transaction (see [`append`]). A command's transaction
 //! loads what the domain needs, asks it to decide, appends one ledger entry per event, updates the
-//! current-state tables from the applied events and commits: all or nothing.
+//! current-state tables from the applied events and commits: all or nothing. A command made
+//! through a session first checks, in that transaction, that the session is still live; an event
+//! that ends a user's sessions ends them in that transaction too.
 
 mod append;
 mod command;
 
 use chrono::Utc;
+use cordtrace_domain::ids::SessionId;
 use cordtrace_domain::{Actor, Timestamp};
 use futures::future::BoxFuture;
 use sea_orm::{
@@ -26,6 +29,7 @@ pub use command::{Command, CommandContext, Decision};
 use crate::db::{Backend, Database};
 use crate::error::CommandError;
 use crate::projection;
+use crate::side_write::SideWrite;
 
 /// A job for the writer task.
 type Job = Box<dyn FnOnce(Database) -> BoxFuture<'static, ()> + Send>;
@@ -80,14 +84,40 @@ impl Executor {
         actor: Actor,
         command: C,
     ) -> Result<Committed<C::Output>, CommandError> {
+        self.run(None, actor, command).await
+    }
+
+    /// Runs `command` as [`execute`](Self::execute) does, for a request made through `session`:
+    /// first, in the command's own transaction, it checks that the session has neither ended nor
+    /// expired. A session ended by a command that committed after the request was authenticated
+    /// (a deactivation, a password reset or a lock queued just before) refuses the command with
+    /// [`CommandError::SessionEnded`], so nothing is ever written through a session after its
+    /// end.
+    pub async fn execute_in_session<C: Command>(
+        &self,
+        session: SessionId,
+        actor: Actor,
+        command: C,
+    ) -> Result<Committed<C::Output>, CommandError> {
+        self.run(Some(session), actor, command).await
+    }
+
+    async fn run<C: Command>(
+        &self,
+        session: Option<SessionId>,
+        actor: Actor,
+        command: C,
+    ) -> Result<Committed<C::Output>, CommandError> {
         let started = std::time::Instant::now();
-        let result = self
-            .submit(move |database| async move { run_command(&database, actor, command).await })
+        let result =
+            self.submit(move |database| async move {
+                run_command(&database, session, actor, command).await
+            })
             .await
             .and_then(|result| result);
         let outcome = match &result {
             Ok(_) => "committed",
-            Err(CommandError::Refused(_)) => "refused",
+            Err(CommandError::Refused(_) | CommandError::SessionEnded) => "refused",
             Err(_) => "failed",
         };
         metrics::counter!("cordtrace_commands_total", "command" => C::NAME, "outcome" => outcome)
@@ -161,6 +191,7 @@ pub(crate) fn now() -> Timestamp {
 
 async fn run_command<C: Command>(
     database: &Database,
+    session: Option<SessionId>,
     actor: Actor,
     command: C,
 ) -> Result<Committed<C::Output>, CommandError> {
@@ -170,13 +201,23 @@ async fn run_command<C: Command>(
         actor,
         now: now(),
     };
+    if let Some(session) = session {
+        crate::auth::ensure_session_live(&txn, session, context.now).await?;
+    }
     let Decision {
         mut state,
         events,
         signature,
-        side_writes,
+        mut side_writes,
         output,
     } = command.decide(&context).await?;
+    // Sessions end with the event that ends them, whichever command records it.
+    side_writes.extend(
+        events
+            .iter()
+            .filter_map(cordtrace_domain::Event::ends_sessions_of)
+            .map(|user_id| SideWrite::UserSessionsEnded { user_id }),
+    );
 
     let drafts = events
         .iter()

@@ -8,7 +8,7 @@ use crate::refusal::Refuse;
 use crate::release::commands;
 use crate::release::{
     DEFAULT_DRUG_PRODUCT_SPECIFICATION_JSON, Evaluation, Specification, SpecificationContent,
-    TestCode, default_drug_product_specification, in_effect,
+    TestCode, TestUnit, default_drug_product_specification, in_effect,
 };
 use crate::role::Role;
 
@@ -123,6 +123,33 @@ fn test_codes_are_parsed() {
         let got = TestCode::parse(raw).ok();
         assert_eq!(got.as_ref().map(TestCode::as_str), expected, "{raw:?}");
     }
+}
+
+#[test]
+fn units_are_printable_text() {
+    let cases = [
+        (" EU/mL ", Ok("EU/mL")),
+        ("x10^6 cells/mL", Ok("x10^6 cells/mL")),
+        ("µmol/L", Ok("µmol/L")),
+        ("", Err("INVALID_UNIT")),
+        ("a unit longer than twenty-four", Err("INVALID_UNIT")),
+        ("EU/\u{202e}Lm", Err("UNSAFE_CHARACTER")),
+        ("%\u{200b}", Err("UNSAFE_CHARACTER")),
+        ("EU\tmL", Err("UNSAFE_CHARACTER")),
+    ];
+    for (raw, expected) in cases {
+        let got = TestUnit::parse(raw);
+        assert_eq!(
+            got.as_ref().map(TestUnit::as_str).map_err(Refuse::code),
+            expected,
+            "{raw:?}"
+        );
+    }
+    let refused = TestUnit::parse("EU/\u{202e}Lm").expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        "a unit contains U+202E RIGHT-TO-LEFT OVERRIDE, which is not allowed"
+    );
 }
 
 fn version(
