@@ -84,7 +84,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         api,
         metrics: telemetry::metrics_handle(),
     };
-    let app = router(state, settings.max_body_bytes);
+    let web = cordtrace_web::WebSettings {
+        cookie_secure: settings.cookie_secure,
+    };
+    let app = router(state, settings.max_body_bytes, web);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -101,7 +104,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     );
     let task = tokio::spawn(async move {
         let mut signal = stopped.clone();
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let serve = axum::serve(
+            listener,
+            // The peer address reaches the API as `ClientAddress` for sign-in throttling.
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
             let _ = signal.wait_for(|stop| *stop).await;
             tracing::info!("shutting down: no new connections, finishing requests in flight");
         });

@@ -105,17 +105,14 @@ async fn viewer(
     headers: &HeaderMap,
     media_type: MediaType,
 ) -> Result<Viewer, axum::response::Response> {
-    super::viewer::resolve(state, headers)
-        .await
-        .map_err(|error| {
-            cordtrace_api::ApiError::internal(&error);
-            http_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                media_type,
-                "INTERNAL",
-                "internal error",
-            )
-        })
+    super::viewer::resolve(state, headers).await.map_err(|_| {
+        http_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            media_type,
+            "INTERNAL",
+            "internal error",
+        )
+    })
 }
 
 /// The root field an operation starts with, for metric labels; `None` if it does not parse.

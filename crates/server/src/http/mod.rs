@@ -1,4 +1,5 @@
-//! The HTTP surface: GraphQL over HTTP, GraphiQL, the certificate of analysis, health and metrics.
+//! The HTTP surface: GraphQL over HTTP, GraphiQL, the certificate of analysis, health and
+//! metrics, and the web application for people (`cordtrace-web`) at `/`.
 
 mod certificate;
 mod graphql;
@@ -26,13 +27,15 @@ pub struct AppState {
 }
 
 /// The router of every endpoint.
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+pub fn router(state: AppState, max_body_bytes: usize, web: cordtrace_web::WebSettings) -> Router {
+    let web = cordtrace_web::router(state.schema.clone(), state.api.clone(), web);
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/certificates/{lot_id}", get(certificate::get))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
+        .with_state(Arc::new(state))
+        .merge(web)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(TraceLayer::new_for_http())
-        .with_state(Arc::new(state))
 }
