@@ -248,8 +248,26 @@ impl Browser {
         self.wait_for_new_page().await;
     }
 
+    /// Waits until an input has the focus (autofocus is applied as the page settles; keys
+    /// sent before it would be lost, as they would from a scanner fired too early).
+    pub async fn wait_for_focused_input(&self) {
+        for _ in 0..200 {
+            let focused = self
+                .eval(
+                    "document.activeElement !== null && document.activeElement.tagName === 'INPUT'",
+                )
+                .await;
+            if focused == json!(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no input has the focus");
+    }
+
     /// Types `scan` and Enter, as a scanner delivers one barcode, into the focused input.
     pub async fn scan(&self, scan: &str) {
+        self.wait_for_focused_input().await;
         self.type_keys(scan).await;
         self.press_enter().await;
     }
@@ -331,6 +349,30 @@ impl Browser {
                     .join("; ")
             })
             .unwrap_or_default()
+    }
+
+    /// Runs axe-core (vendored in `tests/assets/axe.min.js`, injected over the protocol, so it
+    /// is never part of a page) on the current page and fails on any serious or critical
+    /// accessibility violation, naming each with the elements at fault.
+    pub async fn assert_accessible(&self, what: &str) {
+        let axe = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/axe.min.js"),
+        )
+        .expect("tests/assets/axe.min.js is there");
+        self.eval(&format!("{axe};true")).await;
+        let violations = self
+            .eval(
+                "axe.run(document).then(result => result.violations \
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                 .map(v => v.id + ': ' + v.help + ' at ' \
+                     + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+            )
+            .await;
+        assert_eq!(
+            violations,
+            json!([]),
+            "accessibility violations on {what}: {violations}"
+        );
     }
 
     /// Every request URL the page made so far.

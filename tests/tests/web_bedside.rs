@@ -3,7 +3,8 @@
 //! types it (accepted, then signed administration; refused for the wrong patient), CSRF
 //! refusals that write nothing, and no request to another origin from any page.
 //!
-//! Screenshots of both verdicts are left in `target/web-artifacts/`. Needs Debian's
+//! Every page visited is checked with axe-core for serious and critical accessibility
+//! violations. Screenshots of both verdicts are left in `target/web-artifacts/`. Needs Debian's
 //! `chromium` (`.ci/run` installs it).
 
 use cordtrace_domain::Role;
@@ -15,6 +16,7 @@ use serde_json::json;
 /// Signs in through the form, typing as a person does, and waits for the page after it.
 async fn sign_in(browser: &Browser, server: &TestServer, username: &str, password: &str) {
     browser.goto(&server.url("/signin")).await;
+    browser.wait_for_focused_input().await;
     assert_eq!(
         browser.focused_id().await,
         "username",
@@ -61,6 +63,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
     assert!(home.contains("Test clin.one"), "{home}");
     assert!(home.contains("CLINICIAN"), "{home}");
     assert!(home.contains("UTC"), "{home}");
+    browser.assert_accessible("the home page").await;
     assert!(
         home.contains(&right_unit.eye_readable()),
         "the allocated unit is listed: {home}"
@@ -69,6 +72,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
     // The right patient: the wristband first, then every barcode of the label, each typed as
     // a scanner types it and ended with Enter.
     browser.goto(&server.url("/bedside")).await;
+    browser.wait_for_focused_input().await;
     assert_eq!(browser.focused_id().await, "scan");
     assert!(
         browser
@@ -77,6 +81,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
             .contains("Scan the patient's wristband")
     );
     browser.scan(&patient.wristband_scan()).await;
+    browser.wait_for_focused_input().await;
     assert_eq!(browser.focused_id().await, "scan");
     assert!(
         browser
@@ -96,6 +101,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
     assert!(!verdict.contains("DO NOT INFUSE"), "{verdict}");
     assert!(verdict.contains("RESPONSIBILITY"), "{verdict}");
     browser.screenshot("bedside-ok-to-infuse.png").await;
+    browser.assert_accessible("the accepted verdict").await;
 
     // What a second submission of the same form would send.
     let form_fields = browser
@@ -112,6 +118,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
         "the next patient sees nothing of this one: {after}"
     );
     assert!(!after.contains("WEB1001"), "{after}");
+    browser.wait_for_focused_input().await;
     assert_eq!(
         browser.focused_id().await,
         "scan",
@@ -153,6 +160,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
         "no way forward to administration"
     );
     browser.screenshot("bedside-do-not-infuse.png").await;
+    browser.assert_accessible("the refused verdict").await;
 
     // Forged posts: without the token, or with another, nothing runs and nothing is written.
     let entries = server.ledger_entry_count().await;
@@ -226,10 +234,14 @@ async fn a_new_user_changes_the_temporary_password_before_anything_else() {
     sign_in(&browser, &server, "clin.new", "not the password at all").await;
     let refused = browser.text().await;
     assert!(refused.contains("UNAUTHENTICATED"), "{refused}");
+    browser
+        .assert_accessible("the sign-in page with a refusal")
+        .await;
 
     sign_in(&browser, &server, "clin.new", "a temporary passphrase").await;
     assert!(browser.url().await.ends_with("/password"));
     assert!(browser.text().await.contains("Choose your own"));
+    browser.assert_accessible("the password page").await;
     // Every page leads back to the password change.
     browser.goto(&server.url("/bedside")).await;
     assert!(browser.url().await.ends_with("/password"));
