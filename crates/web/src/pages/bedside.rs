@@ -246,6 +246,8 @@ struct AcceptedPage {
     product: String,
     lot_code: String,
     cells: String,
+    /// The cells as the administration form's input takes them (digits only).
+    cells_input: String,
     volume_ml: String,
     dose: String,
     prescribed: String,
@@ -255,6 +257,8 @@ struct AcceptedPage {
     use_by: String,
     minutes_left: String,
     signer: String,
+    /// The zone the start and end are typed in.
+    time_zone: &'static str,
     started_at: String,
     ended_at: String,
 }
@@ -266,6 +270,23 @@ struct RefusedPage {
     layout: Layout,
     reasons: Vec<(String, String)>,
     scan_errors: Vec<String>,
+}
+
+/// A count with its digits grouped by three (`75 000 000`), so that a factor of ten cannot be
+/// misread at a glance.
+fn grouped(count: i64) -> String {
+    let digits = count.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if count < 0 {
+        out.push('-');
+    }
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 fn or_dash(value: Option<String>) -> String {
@@ -369,16 +390,19 @@ fn accepted(
         din: DinShown::new(facts.din_with_check_character.as_deref().unwrap_or("—")),
         product,
         lot_code: or_dash(facts.lot_code),
-        cells: facts
+        cells: facts.cells.map_or_else(|| "—".to_owned(), grouped),
+        cells_input: facts
             .cells
-            .map_or_else(|| "—".to_owned(), |cells| cells.to_string()),
+            .map_or_else(String::new, |cells| cells.to_string()),
         volume_ml: facts.volume_ml.clone().unwrap_or_default(),
-        dose: facts
-            .cells_per_kg
-            .map_or_else(|| "—".to_owned(), |dose| format!("{dose} cells/kg")),
-        prescribed: facts
-            .prescribed_dose_per_kg
-            .map_or_else(|| "—".to_owned(), |dose| format!("{dose} cells/kg")),
+        dose: facts.cells_per_kg.map_or_else(
+            || "—".to_owned(),
+            |dose| format!("{} cells/kg", grouped(dose)),
+        ),
+        prescribed: facts.prescribed_dose_per_kg.map_or_else(
+            || "—".to_owned(),
+            |dose| format!("{} cells/kg", grouped(dose)),
+        ),
         weight: match (facts.weight_kg, facts.weight_measured_on) {
             (Some(kg), Some(on)) => format!("{kg} kg, measured {on}"),
             (Some(kg), None) => format!("{kg} kg"),
@@ -395,6 +419,7 @@ fn accepted(
             .map_or_else(|| "—".to_owned(), |at| time.show(&at)),
         minutes_left,
         signer: patient.me.printed_name,
+        time_zone: time.name(),
         started_at: time.input_value(now),
         ended_at: time.input_value(now),
     }
@@ -506,5 +531,18 @@ pub(crate) async fn administer(
                 });
             render(status, &page)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn counts_are_grouped_by_three() {
+        assert_eq!(grouped(75_000_000), "75\u{202f}000\u{202f}000");
+        assert_eq!(grouped(1_000), "1\u{202f}000");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(0), "0");
     }
 }
