@@ -206,6 +206,18 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
         "nothing was written"
     );
 
+    // The certificate of analysis opens for the signed-in browser session too.
+    let certificate = server
+        .client()
+        .get(server.url(&format!("/certificates/{}", lot.lot_id)))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("the certificate is answered");
+    assert_eq!(certificate.status(), 200);
+    let document = certificate.text().await.expect("a document");
+    assert!(document.contains(&lot.lot_code), "{document}");
+
     assert_same_origin_only(&browser, server).await;
     browser.close().await;
     clinic.finish().await;
