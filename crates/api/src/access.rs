@@ -82,6 +82,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("Mutation.logout", Access::Authenticated),
     ("Mutation.changePassword", Access::Authenticated),
     ("Query.me", Access::Authenticated),
+    ("Query.facility", Access::Authenticated),
     ("Query.users", Access::Roles(USER_ADMINS)),
     ("Query.user", Access::Roles(USER_ADMINS)),
     ("Mutation.createUser", Access::Roles(USER_ADMINS)),
