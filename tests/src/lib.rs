@@ -5,6 +5,7 @@
 //! PostgreSQL server, in which case every server gets a newly created database with a unique
 //! name, dropped afterwards. CI runs the whole suite once each way.
 
+pub mod browser;
 pub mod clinical_fixtures;
 pub mod fixtures;
 pub mod release_fixtures;

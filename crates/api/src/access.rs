@@ -138,6 +138,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("Mutation.logout", Access::Authenticated),
     ("Mutation.changePassword", Access::Authenticated),
     ("Query.me", Access::Authenticated),
+    ("Query.facility", Access::Authenticated),
     ("Query.users", Access::Roles(USER_READERS)),
     ("Query.user", Access::Roles(USER_READERS)),
     ("Mutation.createUser", Access::Roles(USER_ADMINS)),

@@ -50,6 +50,21 @@ impl ApiContext {
             verifications: Arc::new(Semaphore::new(1)),
         }
     }
+
+    /// The viewer a session token names: the live session, or [`Viewer::InvalidToken`] when
+    /// the token names none (unknown, expired, idle too long, user deactivated). The one
+    /// resolver for bearer tokens and browser session cookies alike, so both follow the same
+    /// session rules. Only a failure of the database is an error (INTERNAL, logged).
+    pub async fn viewer_for_token(&self, token: &str) -> ApiResult<Viewer> {
+        let session =
+            cordtrace_store::auth::session_for_token(&self.executor, self.auth_policy, token)
+                .await
+                .map_err(ApiError::from)?;
+        Ok(match session {
+            Some(session) => Viewer::Session(Box::new(session)),
+            None => Viewer::InvalidToken,
+        })
+    }
 }
 
 /// The policies an [`ApiContext`] applies, from the installation's configuration.

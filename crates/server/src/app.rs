@@ -85,7 +85,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
         metrics: telemetry::metrics_handle(),
     };
     let limits = settings.http_limits();
-    let app = router(state, &limits);
+    let web = cordtrace_web::WebSettings {
+        cookie_secure: settings.cookie_secure,
+    };
+    let app = router(state, &limits, web);
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

@@ -96,6 +96,9 @@ pub struct Settings {
     pub check_valid_minutes: u32,
     /// The facility's IANA time zone (e.g. `Europe/Paris`), in which expiry labels are printed.
     pub facility_time_zone: String,
+    /// Marks the web application's session cookie `Secure`: set it when people reach the
+    /// server over TLS (directly or through a proxy), so the browser never sends it in clear.
+    pub cookie_secure: bool,
 }
 
 impl Default for Settings {
@@ -136,6 +139,7 @@ impl Default for Settings {
             dose_tolerance_percent: 10,
             check_valid_minutes: 30,
             facility_time_zone: "UTC".to_owned(),
+            cookie_secure: false,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Identity queries.
 
 use async_graphql::connection::{Connection, Edge, EmptyFields, query};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, SimpleObject};
 use cordtrace_domain::ids::UserId;
 use cordtrace_store::auth;
 use uuid::Uuid;
@@ -9,6 +9,14 @@ use uuid::Uuid;
 use super::types::{Me, RoleValue, UserObject};
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
+
+/// The facility an installation serves.
+#[derive(SimpleObject)]
+pub struct Facility {
+    /// The IANA time zone (setting `facility_time_zone`) in which labels are printed and
+    /// people read times.
+    time_zone: String,
+}
 
 /// Identity queries.
 #[derive(Default)]
@@ -29,6 +37,14 @@ impl IdentityQuery {
             must_change_password: user.must_change_password,
             session_expires_at: session.expires_at.as_datetime(),
             session_idle_expires_at: session.idle_expires_at.as_datetime(),
+        })
+    }
+
+    /// The installation's facility settings that clients show.
+    async fn facility(&self, ctx: &Context<'_>) -> ApiResult<Facility> {
+        let (api, _) = parts(ctx)?;
+        Ok(Facility {
+            time_zone: api.clinical.time_zone.name().to_owned(),
         })
     }
 

@@ -1,6 +1,6 @@
 //! `GET /certificates/{lot_id}`: the certificate of analysis of a lot as an HTML document a
-//! person can read, print or archive, with the bearer token of a role that may read the
-//! `certificateOfAnalysis` field (the same access rule).
+//! person can read, print or archive, with the bearer token (or the web application's session
+//! cookie) of a role that may read the `certificateOfAnalysis` field (the same access rule).
 //!
 //! The document ends with the disposition entry's ledger hash and the signed checkpoint note of
 //! a tree that includes it, so a reader can check it with `cordtrace ledger verify --file`.
@@ -63,10 +63,9 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
-    super::viewer::resolve(state, headers)
+    super::viewer::resolve_with_cookie(state, headers)
         .await
-        .map_err(|failure| {
-            cordtrace_api::ApiError::internal(&failure);
+        .map_err(|_| {
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "INTERNAL",

@@ -126,17 +126,14 @@ async fn viewer(
     headers: &HeaderMap,
     media_type: MediaType,
 ) -> Result<Viewer, axum::response::Response> {
-    super::viewer::resolve(state, headers)
-        .await
-        .map_err(|error| {
-            cordtrace_api::ApiError::internal(&error);
-            http_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                media_type,
-                "INTERNAL",
-                "internal error",
-            )
-        })
+    super::viewer::resolve(state, headers).await.map_err(|_| {
+        http_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            media_type,
+            "INTERNAL",
+            "internal error",
+        )
+    })
 }
 
 /// The type of the operation `document` runs and the root field it starts with (for metric

@@ -1,4 +1,5 @@
-//! The HTTP surface: GraphQL over HTTP, GraphiQL, the certificate of analysis, health and metrics.
+//! The HTTP surface: GraphQL over HTTP, GraphiQL, the certificate of analysis, health and
+//! metrics, and the web application for people (`cordtrace-web`) at `/`.
 
 mod certificate;
 mod graphql;
@@ -36,15 +37,18 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
 }
 
-/// The router of every endpoint, with the request limits of `limits` (the connection limits are
-/// [`serve`]'s).
-pub fn router(state: AppState, limits: &Limits) -> Router {
+/// The router of every endpoint, the web application's included, with the request limits of
+/// `limits` (the connection limits are [`serve`]'s).
+pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings) -> Router {
     let body_read_timeout = limits.body_read_timeout;
+    let web = cordtrace_web::router(state.schema.clone(), state.api.clone(), web);
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/certificates/{lot_id}", get(certificate::get))
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(health::metrics))
+        .with_state(Arc::new(state))
+        .merge(web)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Outermost first: refuse requests beyond the in-flight bound (one semaphore for every
         // route) before spending anything on them, not even a log line (they are counted in
@@ -64,5 +68,4 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
                     limits::with_body_deadline(request, body_read_timeout)
                 })),
         )
-        .with_state(Arc::new(state))
 }

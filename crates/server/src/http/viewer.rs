@@ -1,28 +1,39 @@
-//! Who a request speaks for, from its `Authorization: Bearer` header.
+//! Who a request speaks for, from its `Authorization: Bearer` header (or, for documents a
+//! browser opens, the web application's session cookie).
 
 use axum::http::{HeaderMap, header};
-use cordtrace_api::Viewer;
-use cordtrace_store::QueryError;
-use cordtrace_store::auth::session_for_token;
+use cordtrace_api::{ApiError, Viewer};
 
 use super::AppState;
 
 /// The viewer the request's credentials name: anonymous without an `Authorization` header, an
 /// invalid token when the header is not a bearer token of a live session. Only a failure of the
-/// database is an error.
-pub(super) async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Viewer, QueryError> {
+/// database is an error (already logged by the API).
+pub(super) async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Viewer, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(Viewer::Anonymous);
     };
     let Some(token) = value.to_str().ok().and_then(bearer_token) else {
         return Ok(Viewer::InvalidToken);
     };
-    Ok(
-        match session_for_token(&state.api.executor, state.api.auth_policy, token).await? {
-            Some(session) => Viewer::Session(Box::new(session)),
-            None => Viewer::InvalidToken,
-        },
-    )
+    state.api.viewer_for_token(token).await
+}
+
+/// Like [`resolve`], and without an `Authorization` header the web application's session
+/// cookie. Only for GET routes that return a document (the certificate of analysis): a cookie
+/// rides along with cross-site requests a browser makes, so it must never authorise a write
+/// (`/graphql` takes bearer tokens only; the web pages check a CSRF token).
+pub(super) async fn resolve_with_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Viewer, ApiError> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return resolve(state, headers).await;
+    }
+    match cordtrace_web::session_token(headers) {
+        Some(token) => state.api.viewer_for_token(token).await,
+        None => Ok(Viewer::Anonymous),
+    }
 }
 
 /// The token of a `Bearer` credential. The scheme name is case-insensitive (RFC 9110 §11.1).

@@ -1,0 +1,71 @@
+//! The cordtrace web application for people: server-rendered pages over the in-process GraphQL
+//! API.
+//!
+//! Architecture invariant: this crate is a client of `cordtrace-api`, never a way around it.
+//! Every page reads and writes by executing a GraphQL document of [`documents`] against the
+//! in-process schema as the signed-in viewer; access rules, validation, error codes,
+//! signatures and ledger entries are the API's. No page or asset refers to another origin.
+
+mod assets;
+mod client;
+mod csrf;
+pub mod documents;
+mod headers;
+mod pages;
+mod session;
+mod time;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use cordtrace_api::{ApiContext, CordSchema};
+
+pub use session::session_token;
+
+/// How the web application is configured.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WebSettings {
+    /// Marks the session cookie `Secure` (setting `cookie_secure`): on when the installation
+    /// is reached over TLS, so the browser never sends the cookie in clear.
+    pub cookie_secure: bool,
+}
+
+/// What every page handler shares.
+pub(crate) struct Web {
+    /// The schema every page executes its documents against.
+    schema: CordSchema,
+    /// The API context, to resolve a session cookie to a viewer.
+    api: ApiContext,
+    settings: WebSettings,
+}
+
+/// The shared state of the web routes.
+pub(crate) type Shared = Arc<Web>;
+
+/// The routes of the web application, with its security headers on every response.
+pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Router {
+    let web = Arc::new(Web {
+        schema,
+        api,
+        settings,
+    });
+    Router::new()
+        .route("/", get(pages::home::get))
+        .route("/signin", get(pages::signin::get).post(pages::signin::post))
+        .route(
+            "/password",
+            get(pages::password::get).post(pages::password::post),
+        )
+        .route("/signout", post(pages::signin::signout))
+        .route("/search", get(pages::search::get))
+        .route("/patients/{key}", get(pages::patient::get))
+        .route(
+            "/bedside",
+            get(pages::bedside::get).post(pages::bedside::post),
+        )
+        .route("/bedside/administer", post(pages::bedside::administer))
+        .route("/static/{name}", get(assets::get))
+        .layer(axum::middleware::from_fn(headers::secure))
+        .with_state(web)
+}

@@ -1,0 +1,410 @@
+//! The web application used as a person uses it, in a real headless Chromium: sign-in, the
+//! forced password change of a new user, the bedside check typed as a keyboard-wedge scanner
+//! types it (accepted, then signed administration; refused for the wrong patient), CSRF
+//! refusals that write nothing, and no request to another origin from any page.
+//!
+//! Every page visited is checked with axe-core for serious and critical accessibility
+//! violations. Screenshots of both verdicts are left in `target/web-artifacts/`. Needs Debian's
+//! `chromium` (`.ci/run` installs it).
+
+use cordtrace_domain::Role;
+use cordtrace_tests::browser::Browser;
+use cordtrace_tests::clinical_fixtures::{Clinic, ThawAt, UnitSpec, unit_scans};
+use cordtrace_tests::{PASSWORD, TestServer};
+use serde_json::json;
+
+/// Signs in through the form, typing as a person does, and waits for the page after it.
+async fn sign_in(browser: &Browser, server: &TestServer, username: &str, password: &str) {
+    browser.goto(&server.url("/signin")).await;
+    browser.wait_for_focused_input().await;
+    assert_eq!(
+        browser.focused_id().await,
+        "username",
+        "the username has the focus"
+    );
+    browser.type_keys(username).await;
+    browser.fill("#password", password).await;
+    browser.press_enter().await;
+}
+
+/// Every request the page made went to the server under test (or was a `data:` image).
+async fn assert_same_origin_only(browser: &Browser, server: &TestServer) {
+    let origin = server.url("/");
+    let requests = browser.requests().await;
+    assert!(!requests.is_empty(), "the browser made requests");
+    for url in requests {
+        assert!(
+            url.starts_with(&origin) || url.starts_with("data:") || url == "about:blank",
+            "a page requested another origin: {url}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wrong_patient() {
+    let clinic = Clinic::start().await;
+    let server = &clinic.server;
+    let lot = clinic
+        .released_lot(&[UnitSpec::standard('A'), UnitSpec::standard('B')])
+        .await;
+    let (right_unit, other_unit) = (&lot.units[0], &lot.units[1]);
+    let patient = clinic.patient("WEB1001", Some("75")).await;
+    let other_patient = clinic.patient("WEB1002", Some("75")).await;
+    let order_id = clinic
+        .ready_unit(&patient, right_unit, ThawAt::MinutesAgo(10))
+        .await;
+    clinic
+        .ready_for_order(&order_id, other_unit, ThawAt::MinutesAgo(10))
+        .await;
+
+    let browser = Browser::launch().await;
+    sign_in(&browser, server, "clin.one", PASSWORD).await;
+    let home = browser.text().await;
+    assert!(home.contains("Test clin.one"), "{home}");
+    assert!(home.contains("CLINICIAN"), "{home}");
+    assert!(home.contains("UTC"), "{home}");
+    browser.assert_accessible("the home page").await;
+    assert!(
+        home.contains(&right_unit.eye_readable()),
+        "the allocated unit is listed: {home}"
+    );
+
+    // The right patient: the wristband first, then every barcode of the label, each typed as
+    // a scanner types it and ended with Enter.
+    browser.goto(&server.url("/bedside")).await;
+    browser.wait_for_focused_input().await;
+    assert_eq!(browser.focused_id().await, "scan");
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("Scan the patient's wristband")
+    );
+    browser.scan(&patient.wristband_scan()).await;
+    browser.wait_for_focused_input().await;
+    assert_eq!(browser.focused_id().await, "scan");
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("Scan the next barcode of the unit label")
+    );
+    for scan in unit_scans(right_unit) {
+        browser.scan(&scan).await;
+    }
+    browser.click("#check").await;
+    let verdict = browser.text().await;
+    assert!(verdict.contains("OK to infuse"), "{verdict}");
+    assert!(verdict.contains(&patient.key), "{verdict}");
+    assert!(verdict.contains("Invented Patient WEB1001"), "{verdict}");
+    assert!(verdict.contains(&right_unit.din), "{verdict}");
+    assert!(!verdict.contains("DO NOT INFUSE"), "{verdict}");
+    assert!(verdict.contains("RESPONSIBILITY"), "{verdict}");
+    browser.screenshot("bedside-ok-to-infuse.png").await;
+    browser.assert_accessible("the accepted verdict").await;
+
+    // What a second submission of the same form would send.
+    let form_fields = browser
+        .eval(
+            "Object.fromEntries(new FormData(document.querySelector('#administration')).entries())",
+        )
+        .await;
+    browser.fill("#signature_password", PASSWORD).await;
+    browser.click("#sign").await;
+    let after = browser.text().await;
+    assert!(after.contains("Administration recorded"), "{after}");
+    assert!(
+        !after.contains(&patient.key),
+        "the next patient sees nothing of this one: {after}"
+    );
+    assert!(!after.contains("WEB1001"), "{after}");
+    browser.wait_for_focused_input().await;
+    assert_eq!(
+        browser.focused_id().await,
+        "scan",
+        "ready for the next patient"
+    );
+
+    // A double submission is refused by the API, and says so.
+    let mut resubmitted = form_fields.clone();
+    resubmitted["password"] = json!(PASSWORD);
+    let cookie = browser.cookie_header().await;
+    let response = server
+        .client()
+        .post(server.url("/bedside/administer"))
+        .header("Cookie", &cookie)
+        .form(&resubmitted)
+        .send()
+        .await
+        .expect("the resubmission is answered");
+    assert_eq!(response.status(), 409);
+    let body = response.text().await.expect("a page");
+    assert!(
+        body.contains("ALREADY_ADMINISTERED") || body.contains("CONFLICT"),
+        "{body}"
+    );
+
+    // The wrong patient: the unit is allocated to the first patient's order.
+    browser.goto(&server.url("/bedside")).await;
+    browser.scan(&other_patient.wristband_scan()).await;
+    for scan in unit_scans(other_unit) {
+        browser.scan(&scan).await;
+    }
+    browser.click("#check").await;
+    let refused = browser.text().await;
+    assert!(refused.contains("DO NOT INFUSE"), "{refused}");
+    assert!(refused.contains("WRONG_PATIENT"), "{refused}");
+    assert!(!refused.contains("OK to infuse"), "{refused}");
+    assert!(
+        !browser.has("#administration").await,
+        "no way forward to administration"
+    );
+    browser.screenshot("bedside-do-not-infuse.png").await;
+    browser.assert_accessible("the refused verdict").await;
+
+    // Forged posts: without the token, or with another, nothing runs and nothing is written.
+    let entries = server.ledger_entry_count().await;
+    let forged_check = [
+        ("patient_scan", patient.wristband_scan()),
+        ("unit_scans", unit_scans(other_unit).join("\n")),
+        ("action", "check".to_owned()),
+    ];
+    for csrf in [None, Some("0".repeat(64))] {
+        let mut form: Vec<(&str, String)> = forged_check.to_vec();
+        if let Some(csrf) = csrf {
+            form.push(("csrf", csrf));
+        }
+        let response = server
+            .client()
+            .post(server.url("/bedside"))
+            .header("Cookie", &cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("the forged post is answered");
+        assert_eq!(response.status(), 403);
+        let body = response.text().await.expect("a page");
+        assert!(body.contains("CSRF"), "{body}");
+    }
+    let mut forged_administration = resubmitted.clone();
+    forged_administration
+        .as_object_mut()
+        .expect("form fields")
+        .remove("csrf");
+    let response = server
+        .client()
+        .post(server.url("/bedside/administer"))
+        .header("Cookie", &cookie)
+        .form(&forged_administration)
+        .send()
+        .await
+        .expect("the forged post is answered");
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        server.ledger_entry_count().await,
+        entries,
+        "nothing was written"
+    );
+
+    // The certificate of analysis opens for the signed-in browser session too.
+    let certificate = server
+        .client()
+        .get(server.url(&format!("/certificates/{}", lot.lot_id)))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("the certificate is answered");
+    assert_eq!(certificate.status(), 200);
+    let document = certificate.text().await.expect("a document");
+    assert!(document.contains(&lot.lot_code), "{document}");
+
+    assert_same_origin_only(&browser, server).await;
+    browser.close().await;
+    clinic.finish().await;
+}
+
+#[tokio::test]
+async fn a_new_user_changes_the_temporary_password_before_anything_else() {
+    let server = TestServer::start().await;
+    let admin = server.user_token("admin.one", &[Role::Admin]).await;
+    server
+        .gql(
+            Some(&admin),
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+            json!({ "input": {
+                "username": "clin.new",
+                "printedName": "Invented Clinician",
+                "roles": ["CLINICIAN"],
+                "temporaryPassword": "a temporary passphrase",
+            }}),
+        )
+        .await
+        .data();
+
+    let browser = Browser::launch().await;
+    // A wrong password is refused with its code, and the form stays.
+    sign_in(&browser, &server, "clin.new", "not the password at all").await;
+    let refused = browser.text().await;
+    assert!(refused.contains("UNAUTHENTICATED"), "{refused}");
+    browser
+        .assert_accessible("the sign-in page with a refusal")
+        .await;
+
+    sign_in(&browser, &server, "clin.new", "a temporary passphrase").await;
+    assert!(browser.url().await.ends_with("/password"));
+    assert!(browser.text().await.contains("Choose your own"));
+    browser.assert_accessible("the password page").await;
+    // Every page leads back to the password change.
+    browser.goto(&server.url("/bedside")).await;
+    assert!(browser.url().await.ends_with("/password"));
+
+    browser
+        .fill("#current_password", "a temporary passphrase")
+        .await;
+    browser
+        .fill("#new_password", "my own long passphrase")
+        .await;
+    browser
+        .fill("#confirm_password", "my own long passphrase")
+        .await;
+    browser.press_enter().await;
+    assert!(
+        browser.url().await.ends_with('/'),
+        "{}",
+        browser.url().await
+    );
+    let home = browser.text().await;
+    assert!(home.contains("Welcome, Invented Clinician"), "{home}");
+
+    browser.click("form[action='/signout'] button").await;
+    assert!(browser.url().await.ends_with("/signin"));
+    sign_in(&browser, &server, "clin.new", "my own long passphrase").await;
+    assert!(browser.text().await.contains("Welcome, Invented Clinician"));
+
+    assert_same_origin_only(&browser, &server).await;
+    browser.close().await;
+    server.finish().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_assets_are_embedded() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client");
+
+    let home = client.get(server.url("/")).send().await.expect("an answer");
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()["location"], "/signin");
+
+    let signin = client
+        .get(server.url("/signin"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(signin.status(), 200);
+    let headers = signin.headers();
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    assert_eq!(headers["cache-control"], "no-store");
+    let cookie = headers["set-cookie"].to_str().expect("a cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let page = signin.text().await.expect("a page");
+    assert!(
+        !page.contains("<script>") && !page.contains("style="),
+        "no inline script or style"
+    );
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no other origin"
+    );
+
+    for (path, content_type) in [
+        ("/static/app.css", "text/css; charset=utf-8"),
+        ("/static/htmx.min.js", "text/javascript; charset=utf-8"),
+    ] {
+        let asset = client
+            .get(server.url(path))
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(asset.status(), 200, "{path}");
+        assert_eq!(asset.headers()["content-type"], content_type);
+        assert_eq!(
+            asset.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(asset.headers()["x-content-type-options"], "nosniff");
+    }
+    let missing = client
+        .get(server.url("/static/nothing.js"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(missing.status(), 404);
+
+    // A sign-in post without the token of its form runs nothing.
+    let forged = client
+        .post(server.url("/signin"))
+        .form(&[("username", "nobody"), ("password", "whatever it is")])
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(forged.status(), 403);
+
+    // Bearer tokens keep working for API clients; the session cookie does not open /graphql.
+    let token = server.user_token("clin.one", &[Role::Clinician]).await;
+    let me = server
+        .gql(Some(&token), "{ me { username } }", json!({}))
+        .await;
+    assert_eq!(me.data()["me"]["username"], "clin.one");
+    let by_cookie = client
+        .post(server.url("/graphql"))
+        .header("Cookie", format!("cordtrace_session={token}"))
+        .json(&json!({ "query": "{ me { username } }" }))
+        .send()
+        .await
+        .expect("an answer")
+        .json::<serde_json::Value>()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        by_cookie["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    server.finish().await;
+}
+
+#[tokio::test]
+async fn every_document_of_the_web_application_is_valid_against_the_schema() {
+    let server = TestServer::start().await;
+    let token = server.user_token("clin.one", &[Role::Clinician]).await;
+    for (file, document) in cordtrace_web::documents::ALL {
+        // Executed without variables: a document that does not parse or validate is refused
+        // as a whole with errors that have no path; one that validates runs, and fails at
+        // most in a resolver (a missing variable, no session after `logout`), with a path.
+        let response = server.gql(Some(&token), document, json!({})).await;
+        for error in response.body["errors"].as_array().into_iter().flatten() {
+            assert!(
+                error["path"]
+                    .as_array()
+                    .is_some_and(|path| !path.is_empty()),
+                "{file} does not validate against the schema: {error}"
+            );
+        }
+    }
+    server.finish().await;
+}
