@@ -425,19 +425,29 @@ async fn the_doors_found_under_attack_are_shut() {
     let server = world.server();
     let from_donor = json!({ "from": { "donorId": world.donor_id } });
 
-    // A technician learns the patient's id from the downstream trace, an analyst from the
-    // look-back; neither reads the patient's chain (weights, orders, visits, administrations).
+    // A technician no longer reads the administrations a downstream trace reaches (weight,
+    // dose, reactions): null there, FORBIDDEN, the count still given. An analyst learns the
+    // patient's id from the look-back; neither reads the patient's chain (weights, orders,
+    // visits, administrations).
     let technician = world.reader(Technician);
     let downstream = server
         .gql(
             Some(&technician.token),
-            "query($from: DownstreamFrom!) { downstream(from: $from) { \
-             administrations(first: 10) { nodes { patientId } } } }",
+            "query($from: DownstreamFrom!) { downstream(from: $from) { administrationCount \
+             administrations(first: 10) { nodes { patientId weightKg } } } }",
             from_donor.clone(),
         )
         .await;
-    let patient_id =
-        string(&downstream.data()["downstream"]["administrations"]["nodes"][0]["patientId"]);
+    assert_eq!(
+        downstream.body["data"]["downstream"]["administrationCount"],
+        1
+    );
+    assert!(downstream.body["data"]["downstream"]["administrations"].is_null());
+    assert_eq!(downstream.error_code(), "FORBIDDEN", "{}", downstream.body);
+    assert_eq!(
+        downstream.body["errors"][0]["path"],
+        json!(["downstream", "administrations"])
+    );
     let analyst = world.reader(Analyst);
     let lookback = server
         .gql(
@@ -446,10 +456,7 @@ async fn the_doors_found_under_attack_are_shut() {
             from_donor,
         )
         .await;
-    assert_eq!(
-        string(&lookback.data()["lookback"]["patients"][0]["patientId"]),
-        patient_id
-    );
+    let patient_id = string(&lookback.data()["lookback"]["patients"][0]["patientId"]);
     for reader in [technician, analyst] {
         let refused = chain(server, &reader.token, SubjectKind::Patient, &patient_id)
             .await

@@ -118,10 +118,11 @@ async fn a_recall_from_a_donor_holds_or_recalls_everything_not_given_and_names_t
     assert_eq!(exposure["startedAt"], treated.administration["startedAt"]);
     assert_eq!(exposure["endedAt"], treated.administration["endedAt"]);
 
-    // The downstream lineage from the donor lists the same administration, by patient key.
+    // The downstream lineage from the donor lists the same administration, by patient key, to
+    // those who read administrations (QA here); an analyst gets the count and null there.
     let response = server
         .gql(
-            Some(&analyst),
+            Some(&lot.qa),
             "query($from: DownstreamFrom!) { downstream(from: $from) { administrationCount \
                 administrations(first: 10) { nodes { id unit { id } patientKey } } } }",
             json!({ "from": from("donorId", &donor) }),
@@ -134,6 +135,24 @@ async fn a_recall_from_a_donor_holds_or_recalls_everything_not_given_and_names_t
     assert_eq!(given[0]["id"], json!(administration_id));
     assert_eq!(given[0]["unit"]["id"], json!(u1));
     assert_eq!(given[0]["patientKey"], json!(p1.key));
+    let response = server
+        .gql(
+            Some(&analyst),
+            "query($from: DownstreamFrom!) { downstream(from: $from) { administrationCount \
+                administrations(first: 10) { nodes { id weightKg } } } }",
+            json!({ "from": from("donorId", &donor) }),
+        )
+        .await;
+    assert_eq!(
+        response.body["data"]["downstream"]["administrationCount"],
+        1
+    );
+    assert!(response.body["data"]["downstream"]["administrations"].is_null());
+    assert_eq!(response.error_code(), "FORBIDDEN", "{}", response.body);
+    assert_eq!(
+        response.body["errors"][0]["path"],
+        json!(["downstream", "administrations"])
+    );
 
     // The same lots from her donation; from lot 1, only lot 1 and its units.
     let by_donation = lookback(

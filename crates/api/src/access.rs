@@ -284,6 +284,10 @@ pub const RULES: &[(&str, Access)] = &[
     ("Query.outcomeSummary", Access::Roles(OUTCOME_READERS)),
     ("Patient.personalData", Access::Roles(CLINICIANS)),
     ("PatientExposure.patient", Access::Roles(PATIENT_READERS)),
+    // A downstream trace is read by production readers, but the administrations it reaches
+    // carry a patient's weight, dose and reactions: only those who read administrations read
+    // them there (the count stays open; look-back gives analysts the patients by key).
+    ("Downstream.administrations", Access::Roles(PATIENT_READERS)),
 ];
 
 /// The rule for `Type.field`, if the table has one.

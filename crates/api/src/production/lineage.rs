@@ -94,13 +94,14 @@ impl DownstreamObject {
     }
 
     /// The administrations of those units (patients by opaque key), in the order they were
-    /// recorded. The cursor is the administration's id.
+    /// recorded. The cursor is the administration's id. Read by those who read administrations
+    /// (clinician, QA, auditor); anyone else gets null here with FORBIDDEN.
     async fn administrations(
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
         first: Option<i32>,
-    ) -> ApiResult<KeyConnection<AdministrationObject>> {
+    ) -> ApiResult<Option<KeyConnection<AdministrationObject>>> {
         let (api, _) = parts(ctx)?;
         let after = cursor::<AdministrationId>(after)?;
         let first = page_size(first, DEFAULT_PAGE)?;
@@ -111,9 +112,9 @@ impl DownstreamObject {
             first,
         )
         .await?;
-        Ok(connection(page, after.is_some(), |record| {
+        Ok(Some(connection(page, after.is_some(), |record| {
             record.administration.id.to_string()
-        }))
+        })))
     }
 
     /// How many lots the trace reaches.
