@@ -4,8 +4,11 @@
 //!
 //! The protocol is spoken directly over one WebSocket (a few commands of the `Target`, `Page`,
 //! `Runtime`, `Input` and `Network` domains), so the tests need Debian's `chromium` and nothing
-//! else: no browser download, no generated protocol crate. Chromium runs with a fresh profile
-//! and every background network feature off, so any request it makes is the page's.
+//! else: no browser download, no generated protocol crate. Written by hand because the CDP
+//! crates of the field (chromiumoxide, headless_chrome) build their generated protocol bindings,
+//! the whole of CDP, which costs CI minutes on two cores for the handful of commands used here.
+//! Chromium runs with a fresh profile and every background network feature off, so any request
+//! it makes is the page's.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

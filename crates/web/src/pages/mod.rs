@@ -106,17 +106,18 @@ impl Shell {
     }
 }
 
-/// The shell of a request, or the response that sends the person where they must go first:
-/// sign-in without a live session, the password page while a password change is required.
-pub(crate) async fn shell(web: &Web, headers: &HeaderMap) -> Result<Shell, Response> {
+/// The signed-in visitor and whether they must change the password, or where to go instead.
+pub(crate) async fn signed_in(
+    web: &Web,
+    headers: &HeaderMap,
+) -> Result<(Visitor, String, bool), Response> {
     let visitor = session::visitor(web, headers)
         .await
         .map_err(|()| internal_error())?;
     let Some(token) = visitor.token.clone() else {
         return Err(Redirect::to("/signin").into_response());
     };
-    // `facility` is closed during a forced password change, so ask `me` alone first.
-    let me: MeData = client::run(
+    let data: MeData = client::run(
         web,
         &visitor.viewer,
         documents::ME,
@@ -125,7 +126,15 @@ pub(crate) async fn shell(web: &Web, headers: &HeaderMap) -> Result<Shell, Respo
     )
     .await
     .map_err(|failures| redirect_or_error(&failures))?;
-    if me.me.must_change_password {
+    Ok((visitor, token, data.me.must_change_password))
+}
+
+/// The shell of a request, or the response that sends the person where they must go first:
+/// sign-in without a live session, the password page while a password change is required.
+pub(crate) async fn shell(web: &Web, headers: &HeaderMap) -> Result<Shell, Response> {
+    // `facility` is closed during a forced password change, so ask `me` alone first.
+    let (visitor, token, must_change_password) = signed_in(web, headers).await?;
+    if must_change_password {
         return Err(Redirect::to("/password").into_response());
     }
     let shell: ShellData = client::run(

@@ -8,11 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{
-    Layout, MeData, Shown, csrf_refusal, internal_error, redirect_or_error, render, shown,
-};
-use crate::session::{self, Visitor};
-use crate::{Shared, Web, client, csrf, documents};
+use super::{Layout, Shown, csrf_refusal, internal_error, render, shown, signed_in};
+use crate::session;
+use crate::{Shared, client, csrf, documents};
 
 #[derive(Template)]
 #[template(path = "password.html")]
@@ -21,26 +19,6 @@ struct PasswordPage {
     csrf: String,
     forced: bool,
     error: Option<Shown>,
-}
-
-/// The signed-in visitor and whether they must change the password, or where to go instead.
-async fn signed_in(web: &Web, headers: &HeaderMap) -> Result<(Visitor, String, bool), Response> {
-    let visitor = session::visitor(web, headers)
-        .await
-        .map_err(|()| internal_error())?;
-    let Some(token) = visitor.token.clone() else {
-        return Err(Redirect::to("/signin").into_response());
-    };
-    let data: MeData = client::run(
-        web,
-        &visitor.viewer,
-        documents::ME,
-        serde_json::json!({}),
-        None,
-    )
-    .await
-    .map_err(|failures| redirect_or_error(&failures))?;
-    Ok((visitor, token, data.me.must_change_password))
 }
 
 /// `GET /password`.
