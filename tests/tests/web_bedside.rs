@@ -1,7 +1,8 @@
 //! The web application used as a person uses it, in a real headless Chromium: sign-in, the
 //! forced password change of a new user, the bedside check typed as a keyboard-wedge scanner
 //! types it (accepted, then signed administration; refused for the wrong patient), CSRF
-//! refusals that write nothing, and no request to another origin from any page.
+//! refusals that write nothing, GraphiQL from the binary in the browser session, and no
+//! request to another origin from any page.
 //!
 //! Every page visited is checked with axe-core for serious and critical accessibility
 //! violations. Screenshots of both verdicts are left in `target/web-artifacts/`. Needs Debian's
@@ -307,8 +308,7 @@ async fn every_response_carries_the_security_headers_and_assets_are_embedded() {
     let headers = signin.headers();
     assert_eq!(
         headers["content-security-policy"],
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        content_security_policy()
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
@@ -335,6 +335,20 @@ async fn every_response_carries_the_security_headers_and_assets_are_embedded() {
     for (path, content_type) in [
         ("/static/app.css", "text/css; charset=utf-8"),
         ("/static/htmx.min.js", "text/javascript; charset=utf-8"),
+        ("/static/graphiql.min.js", "text/javascript; charset=utf-8"),
+        ("/static/graphiql.min.css", "text/css; charset=utf-8"),
+        (
+            "/static/react.production.min.js",
+            "text/javascript; charset=utf-8",
+        ),
+        (
+            "/static/react-dom.production.min.js",
+            "text/javascript; charset=utf-8",
+        ),
+        (
+            "/static/graphiql-start.js",
+            "text/javascript; charset=utf-8",
+        ),
     ] {
         let asset = client
             .get(server.url(path))
@@ -365,26 +379,114 @@ async fn every_response_carries_the_security_headers_and_assets_are_embedded() {
         .expect("an answer");
     assert_eq!(forged.status(), 403);
 
-    // Bearer tokens keep working for API clients; the session cookie does not open /graphql.
+    // Bearer tokens keep working for API clients.
     let token = server.user_token("clin.one", &[Role::Clinician]).await;
     let me = server
         .gql(Some(&token), "{ me { username } }", json!({}))
         .await;
     assert_eq!(me.data()["me"]["username"], "clin.one");
-    let by_cookie = client
-        .post(server.url("/graphql"))
-        .header("Cookie", format!("cordtrace_session={token}"))
-        .json(&json!({ "query": "{ me { username } }" }))
+
+    // GraphiQL comes from the binary and carries the session's CSRF token; the session cookie
+    // opens /graphql only together with that token.
+    let cookie = format!("cordtrace_session={token}");
+    let graphiql = client
+        .get(server.url("/graphql"))
+        .header("Accept", "text/html")
+        .header("Cookie", &cookie)
         .send()
         .await
-        .expect("an answer")
-        .json::<serde_json::Value>()
-        .await
-        .expect("JSON");
+        .expect("an answer");
+    assert_eq!(graphiql.status(), 200);
     assert_eq!(
-        by_cookie["errors"][0]["extensions"]["code"],
-        "UNAUTHENTICATED"
+        graphiql.headers()["content-security-policy"],
+        content_security_policy()
     );
+    let page = graphiql.text().await.expect("a page");
+    assert!(
+        !page.contains("http://") && !page.contains("https://") && !page.contains("<script>"),
+        "{page}"
+    );
+    let csrf = page
+        .split("name=\"cordtrace-csrf\" content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page carries the session's CSRF token")
+        .to_owned();
+    let me_by_cookie = |cookie: Option<&str>, csrf: Option<&str>| {
+        let mut request = client
+            .post(server.url("/graphql"))
+            .json(&json!({ "query": "{ me { username } }" }));
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        if let Some(csrf) = csrf {
+            request = request.header("x-csrf-token", csrf);
+        }
+        async move {
+            let response = request.send().await.expect("an answer");
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<serde_json::Value>().await.expect("JSON"),
+            )
+        }
+    };
+    let (status, body) = me_by_cookie(Some(&cookie), Some(&csrf)).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["me"]["username"], "clin.one", "{body}");
+    // Without the token the cookie is ignored: an anonymous request.
+    let (_, body) = me_by_cookie(Some(&cookie), None).await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    // Another token, or a token without its cookie, is refused before anything runs.
+    for (cookie, csrf) in [
+        (Some(cookie.as_str()), "0".repeat(64)),
+        (None, csrf.clone()),
+    ] {
+        let (status, body) = me_by_cookie(cookie, Some(&csrf)).await;
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
+        assert!(body.get("data").is_none(), "{body}");
+    }
+    server.finish().await;
+}
+
+/// The Content-Security-Policy of every page.
+fn content_security_policy() -> &'static str {
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+}
+
+#[tokio::test]
+async fn graphiql_runs_from_the_binary_in_the_signed_in_session() {
+    let server = TestServer::start().await;
+    server.user_token("clin.one", &[Role::Clinician]).await;
+    let browser = Browser::launch().await;
+    sign_in(&browser, &server, "clin.one", PASSWORD).await;
+    browser.goto(&server.url("/graphql")).await;
+    for _ in 0..100 {
+        if browser.has(".graphiql-container").await {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        browser.has(".graphiql-container").await,
+        "GraphiQL started: {}",
+        browser.text().await
+    );
+    // What GraphiQL's fetcher sends: the cookie and the page's CSRF token.
+    let username = browser
+        .eval(
+            "fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', \
+             'x-csrf-token': document.querySelector('meta[name=cordtrace-csrf]').content }, \
+             body: JSON.stringify({ query: '{ me { username } }' }) }) \
+             .then(r => r.json()).then(b => b.data.me.username)",
+        )
+        .await;
+    assert_eq!(username, json!("clin.one"));
+    browser.screenshot("graphiql.png").await;
+    assert_same_origin_only(&browser, &server).await;
+    browser.close().await;
     server.finish().await;
 }
 

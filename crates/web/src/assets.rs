@@ -14,9 +14,9 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-/// Every asset. htmx is vendored unmodified from the npm package `htmx.org` 2.0.11
-/// (`dist/htmx.min.js`, licence 0BSD); see `static/README.md`.
-const ASSETS: [Asset; 2] = [
+/// Every asset. htmx, GraphiQL and React are vendored unmodified from their npm packages
+/// (versions and licences in `static/README.md`).
+const ASSETS: [Asset; 7] = [
     Asset {
         name: "app.css",
         content_type: "text/css; charset=utf-8",
@@ -26,6 +26,31 @@ const ASSETS: [Asset; 2] = [
         name: "htmx.min.js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/htmx.min.js"),
+    },
+    Asset {
+        name: "graphiql.min.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../static/graphiql.min.css"),
+    },
+    Asset {
+        name: "graphiql.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/graphiql.min.js"),
+    },
+    Asset {
+        name: "react.production.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/react.production.min.js"),
+    },
+    Asset {
+        name: "react-dom.production.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/react-dom.production.min.js"),
+    },
+    Asset {
+        name: "graphiql-start.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/graphiql-start.js"),
     },
 ];
 

@@ -10,6 +10,7 @@ mod assets;
 mod client;
 mod csrf;
 pub mod documents;
+pub mod graphiql;
 mod headers;
 mod pages;
 mod session;

@@ -16,14 +16,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, Value};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use cordtrace_api::{ClientAddress, Viewer};
 
 use super::AppState;
@@ -126,14 +125,22 @@ async fn viewer(
     headers: &HeaderMap,
     media_type: MediaType,
 ) -> Result<Viewer, axum::response::Response> {
-    super::viewer::resolve(state, headers).await.map_err(|_| {
-        http_error(
+    match super::viewer::resolve_for_graphql(state, headers).await {
+        Ok(Some(viewer)) => Ok(viewer),
+        Ok(None) => Err(http_error(
+            StatusCode::FORBIDDEN,
+            media_type,
+            "FORBIDDEN",
+            "the x-csrf-token header is not the token of this browser session \
+             (CSRF token wrong); nothing was run",
+        )),
+        Err(_) => Err(http_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             media_type,
             "INTERNAL",
             "internal error",
-        )
-    })
+        )),
+    }
 }
 
 /// The type of the operation `document` runs and the root field it starts with (for metric
@@ -387,7 +394,7 @@ pub async fn post(
     execute(&state, client, &headers, media_type, request).await
 }
 
-/// `GET /graphql`: GraphiQL for browsers, otherwise a query (never a mutation) in the URL.
+/// `GET /graphql`: GraphiQL (from the binary) for browsers, otherwise a query (never a mutation) in the URL.
 pub async fn get(
     State(state): State<Arc<AppState>>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -395,7 +402,7 @@ pub async fn get(
     Query(params): Query<HashMap<String, String>>,
 ) -> axum::response::Response {
     if params.is_empty() && wants_html(&headers) {
-        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+        return cordtrace_web::graphiql::page(&headers);
     }
     let Some(media_type) = negotiate(&headers) else {
         return http_error(

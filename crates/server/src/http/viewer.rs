@@ -1,8 +1,9 @@
-//! Who a request speaks for, from its `Authorization: Bearer` header (or, for documents a
-//! browser opens, the web application's session cookie).
+//! Who a request speaks for, from its `Authorization: Bearer` header (or the web application's
+//! session cookie: for documents a browser opens, and for `/graphql` with its CSRF token).
 
 use axum::http::{HeaderMap, header};
 use cordtrace_api::{ApiError, Viewer};
+use cordtrace_web::graphiql::CookieSession;
 
 use super::AppState;
 
@@ -22,7 +23,7 @@ pub(super) async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Vie
 /// Like [`resolve`], and without an `Authorization` header the web application's session
 /// cookie. Only for GET routes that return a document (the certificate of analysis): a cookie
 /// rides along with cross-site requests a browser makes, so it must never authorise a write
-/// (`/graphql` takes bearer tokens only; the web pages check a CSRF token).
+/// (`/graphql` takes it only with its CSRF token; the web pages check the same token).
 pub(super) async fn resolve_with_cookie(
     state: &AppState,
     headers: &HeaderMap,
@@ -33,6 +34,24 @@ pub(super) async fn resolve_with_cookie(
     match cordtrace_web::session_token(headers) {
         Some(token) => state.api.viewer_for_token(token).await,
         None => Ok(Viewer::Anonymous),
+    }
+}
+
+/// The viewer of a request to `/graphql`: the bearer token when there is one, otherwise the
+/// browser session of the cookie when the request carries that session's CSRF token
+/// ([`cordtrace_web::graphiql::cookie_session`]); `Ok(None)` for a CSRF token that is not the
+/// session's, which is refused before anything runs.
+pub(super) async fn resolve_for_graphql(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Viewer>, ApiError> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return resolve(state, headers).await.map(Some);
+    }
+    match cordtrace_web::graphiql::cookie_session(headers) {
+        CookieSession::None => Ok(Some(Viewer::Anonymous)),
+        CookieSession::Verified(token) => state.api.viewer_for_token(token).await.map(Some),
+        CookieSession::Forged => Ok(None),
     }
 }
 
