@@ -25,6 +25,8 @@ use tokio::process::{Child, Command};
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 
+use crate::TestServer;
+
 /// Where Debian installs Chromium.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -294,6 +296,81 @@ impl Browser {
         ))
         .await;
         self.wait_for_new_page().await;
+    }
+
+    /// Sets the value of the `select` or input `selector` without typing (a choice, a date).
+    pub async fn set_value(&self, selector: &str, value: &str) {
+        self.eval(&format!(
+            "document.querySelector({}).value = {}",
+            json!(selector),
+            json!(value)
+        ))
+        .await;
+    }
+
+    /// Ticks the checkbox `selector`.
+    pub async fn tick(&self, selector: &str) {
+        self.eval(&format!(
+            "document.querySelector({}).checked = true",
+            json!(selector)
+        ))
+        .await;
+    }
+
+    /// Makes the page `width` by `height` CSS pixels at `scale` device pixels each: a 1024x768
+    /// screen is `(1024, 768, 1.0)`; the same screen zoomed to 200 % is `(512, 384, 2.0)`.
+    pub async fn viewport(&self, width: u32, height: u32, scale: f64) {
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": scale, "mobile": false }),
+        )
+        .await;
+    }
+
+    /// Whether the page is wider than the window (content a person would scroll sideways to).
+    pub async fn overflows_sideways(&self) -> bool {
+        self.eval("document.documentElement.scrollWidth > window.innerWidth")
+            .await
+            == json!(true)
+    }
+
+    /// Whether the element `selector` is entirely inside the window without scrolling.
+    pub async fn in_view(&self, selector: &str) -> bool {
+        self.eval(&format!(
+            "(() => {{ const r = document.querySelector({}).getBoundingClientRect(); \
+             return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight \
+             && r.right <= window.innerWidth; }})()",
+            json!(selector)
+        ))
+        .await
+            == json!(true)
+    }
+
+    /// Signs in through the form, typing as a person does, and waits for the page after it.
+    pub async fn sign_in(&self, server: &TestServer, username: &str, password: &str) {
+        self.goto(&server.url("/signin")).await;
+        self.wait_for_focused_input().await;
+        assert_eq!(
+            self.focused_id().await,
+            "username",
+            "the username has the focus"
+        );
+        self.type_keys(username).await;
+        self.fill("#password", password).await;
+        self.press_enter().await;
+    }
+
+    /// Every request the page made went to the server under test (or was a `data:` image).
+    pub async fn assert_same_origin_only(&self, server: &TestServer) {
+        let origin = server.url("/");
+        let requests = self.requests().await;
+        assert!(!requests.is_empty(), "the browser made requests");
+        for url in requests {
+            assert!(
+                url.starts_with(&origin) || url.starts_with("data:") || url == "about:blank",
+                "a page requested another origin: {url}"
+            );
+        }
     }
 
     /// The text of the page's body.

@@ -14,33 +14,6 @@ use cordtrace_tests::clinical_fixtures::{Clinic, ThawAt, UnitSpec, unit_scans};
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
-/// Signs in through the form, typing as a person does, and waits for the page after it.
-async fn sign_in(browser: &Browser, server: &TestServer, username: &str, password: &str) {
-    browser.goto(&server.url("/signin")).await;
-    browser.wait_for_focused_input().await;
-    assert_eq!(
-        browser.focused_id().await,
-        "username",
-        "the username has the focus"
-    );
-    browser.type_keys(username).await;
-    browser.fill("#password", password).await;
-    browser.press_enter().await;
-}
-
-/// Every request the page made went to the server under test (or was a `data:` image).
-async fn assert_same_origin_only(browser: &Browser, server: &TestServer) {
-    let origin = server.url("/");
-    let requests = browser.requests().await;
-    assert!(!requests.is_empty(), "the browser made requests");
-    for url in requests {
-        assert!(
-            url.starts_with(&origin) || url.starts_with("data:") || url == "about:blank",
-            "a page requested another origin: {url}"
-        );
-    }
-}
-
 #[tokio::test]
 async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wrong_patient() {
     let clinic = Clinic::start().await;
@@ -59,7 +32,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
         .await;
 
     let browser = Browser::launch().await;
-    sign_in(&browser, server, "clin.one", PASSWORD).await;
+    browser.sign_in(server, "clin.one", PASSWORD).await;
     let home = browser.text().await;
     assert!(home.contains("Test clin.one"), "{home}");
     assert!(home.contains("CLINICIAN"), "{home}");
@@ -219,7 +192,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
     let document = certificate.text().await.expect("a document");
     assert!(document.contains(&lot.lot_code), "{document}");
 
-    assert_same_origin_only(&browser, server).await;
+    browser.assert_same_origin_only(server).await;
     browser.close().await;
     clinic.finish().await;
 }
@@ -244,14 +217,18 @@ async fn a_new_user_changes_the_temporary_password_before_anything_else() {
 
     let browser = Browser::launch().await;
     // A wrong password is refused with its code, and the form stays.
-    sign_in(&browser, &server, "clin.new", "not the password at all").await;
+    browser
+        .sign_in(&server, "clin.new", "not the password at all")
+        .await;
     let refused = browser.text().await;
     assert!(refused.contains("UNAUTHENTICATED"), "{refused}");
     browser
         .assert_accessible("the sign-in page with a refusal")
         .await;
 
-    sign_in(&browser, &server, "clin.new", "a temporary passphrase").await;
+    browser
+        .sign_in(&server, "clin.new", "a temporary passphrase")
+        .await;
     assert!(browser.url().await.ends_with("/password"));
     assert!(browser.text().await.contains("Choose your own"));
     browser.assert_accessible("the password page").await;
@@ -279,10 +256,12 @@ async fn a_new_user_changes_the_temporary_password_before_anything_else() {
 
     browser.click("form[action='/signout'] button").await;
     assert!(browser.url().await.ends_with("/signin"));
-    sign_in(&browser, &server, "clin.new", "my own long passphrase").await;
+    browser
+        .sign_in(&server, "clin.new", "my own long passphrase")
+        .await;
     assert!(browser.text().await.contains("Welcome, Invented Clinician"));
 
-    assert_same_origin_only(&browser, &server).await;
+    browser.assert_same_origin_only(&server).await;
     browser.close().await;
     server.finish().await;
 }
@@ -461,7 +440,7 @@ async fn graphiql_runs_from_the_binary_in_the_signed_in_session() {
     let server = TestServer::start().await;
     server.user_token("clin.one", &[Role::Clinician]).await;
     let browser = Browser::launch().await;
-    sign_in(&browser, &server, "clin.one", PASSWORD).await;
+    browser.sign_in(&server, "clin.one", PASSWORD).await;
     browser.goto(&server.url("/graphql")).await;
     for _ in 0..100 {
         if browser.has(".graphiql-container").await {
@@ -485,7 +464,7 @@ async fn graphiql_runs_from_the_binary_in_the_signed_in_session() {
         .await;
     assert_eq!(username, json!("clin.one"));
     browser.screenshot("graphiql.png").await;
-    assert_same_origin_only(&browser, &server).await;
+    browser.assert_same_origin_only(&server).await;
     browser.close().await;
     server.finish().await;
 }

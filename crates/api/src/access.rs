@@ -194,6 +194,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("Query.unit", Access::Roles(UNIT_READERS)),
     ("Query.units", Access::Roles(UNIT_READERS)),
     ("Query.unitByLabel", Access::Roles(UNIT_READERS)),
+    ("Query.unitsByDin", Access::Roles(UNIT_READERS)),
     ("Query.upstream", Access::Roles(PRODUCTION_READERS)),
     ("Query.downstream", Access::Roles(PRODUCTION_READERS)),
     // Intake: donors, donations, materials, equipment, product codes. Technicians (and QA, as

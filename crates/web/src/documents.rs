@@ -24,8 +24,42 @@ documents! {
     CHANGE_PASSWORD = "change_password.graphql";
     /// A clinician's home: units allocated to active orders.
     CLINIC = "clinic.graphql";
-    /// A patient by key.
+    /// A patient by key: weights, orders with their units, administrations, follow-up.
     PATIENT = "patient.graphql";
+    /// A patient's personal data, for those who may read it.
+    PATIENT_PERSONAL = "patient_personal.graphql";
+    /// The list of patients.
+    PATIENTS = "patients.graphql";
+    /// `registerPatient`.
+    REGISTER_PATIENT = "register_patient.graphql";
+    /// `recordWeight`.
+    RECORD_WEIGHT = "record_weight.graphql";
+    /// `placeOrder`.
+    PLACE_ORDER = "place_order.graphql";
+    /// `cancelOrder`.
+    CANCEL_ORDER = "cancel_order.graphql";
+    /// A unit by the DIN and product code of its label.
+    UNIT_BY_LABEL = "unit_by_label.graphql";
+    /// The units of one DIN.
+    UNITS_BY_DIN = "units_by_din.graphql";
+    /// `allocateUnit`.
+    ALLOCATE_UNIT = "allocate_unit.graphql";
+    /// `receiveUnit`: the ward's receipt.
+    RECEIVE_UNIT = "receive_unit.graphql";
+    /// `thawUnit`.
+    THAW_UNIT = "thaw_unit.graphql";
+    /// `recordVisit`.
+    RECORD_VISIT = "record_visit.graphql";
+    /// `recordAdverseEvent`.
+    RECORD_ADVERSE_EVENT = "record_adverse_event.graphql";
+    /// One unit.
+    UNIT = "unit.graphql";
+    /// A lot's id by its code.
+    LOT_BY_CODE = "lot_by_code.graphql";
+    /// One lot with its parents, children and units.
+    LOT = "lot.graphql";
+    /// The outcome summary by dose, lot and donor.
+    OUTCOMES = "outcomes.graphql";
     /// `bedsideCheck`.
     BEDSIDE_CHECK = "bedside_check.graphql";
     /// The patient of an accepted check, and the signer's printed name.

@@ -7,6 +7,7 @@
 //! signatures and ledger entries are the API's. No page or asset refers to another origin.
 
 mod assets;
+mod charts;
 mod client;
 mod csrf;
 pub mod documents;
@@ -60,12 +61,20 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         )
         .route("/signout", post(pages::signin::signout))
         .route("/search", get(pages::search::get))
+        .route(
+            "/patients",
+            get(pages::patients::get).post(pages::patients::post),
+        )
         .route("/patients/{key}", get(pages::patient::get))
+        .route("/patients/{key}/{action}", post(pages::patient::post))
         .route(
             "/bedside",
             get(pages::bedside::get).post(pages::bedside::post),
         )
         .route("/bedside/administer", post(pages::bedside::administer))
+        .route("/outcomes", get(pages::outcomes::get))
+        .route("/units/{id}", get(pages::unit::get))
+        .route("/lots/{id}", get(pages::lot::get))
         .route("/static/{name}", get(assets::get))
         .layer(axum::middleware::from_fn(headers::secure))
         .with_state(web)

@@ -30,6 +30,21 @@ impl FacilityTime {
         }
     }
 
+    /// `text` with every RFC 3339 instant in it (the API's sentences name times in UTC, as
+    /// the ledger records them) shown as [`FacilityTime::show`] shows one.
+    pub(crate) fn in_text(&self, text: &str) -> String {
+        text.split(' ')
+            .map(|word| {
+                let trimmed = word.trim_end_matches([',', '.', ';', ')']);
+                match DateTime::parse_from_rfc3339(trimmed) {
+                    Ok(_) => format!("{}{}", self.show(trimmed), &word[trimmed.len()..]),
+                    Err(_) => word.to_owned(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// `instant` as the value of a `datetime-local` input, to the second.
     pub(crate) fn input_value(&self, instant: DateTime<Utc>) -> String {
         instant
@@ -68,5 +83,9 @@ mod tests {
         // 02:30 on the last Sunday of March does not exist in Paris.
         assert_eq!(paris.parse_input("2026-03-29T02:30"), None);
         assert_eq!(FacilityTime::named("Mars/Olympus").name(), "UTC");
+        assert_eq!(
+            paris.in_text("thawed at 2026-12-07T13:05:00Z, to be used by 2026-12-07T17:05:00.5Z."),
+            "thawed at 2026-12-07 14:05 +01:00, to be used by 2026-12-07 18:05 +01:00."
+        );
     }
 }

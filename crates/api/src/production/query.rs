@@ -2,10 +2,11 @@
 
 use async_graphql::{Context, Object};
 use cordtrace_domain::ids::{DeviationId, LotId, StepId, UnitId};
+use cordtrace_domain::isbt128::Din;
 use cordtrace_store::queries::production::{self, LotListFilter};
 use uuid::Uuid;
 
-use super::inputs::{din, product_code};
+use super::inputs::{din, product_code, refused};
 use super::types::{Deviation, Lot, LotKind, LotStatus, Step, Unit};
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
@@ -120,6 +121,26 @@ impl ProductionQuery {
             .await?
             .map(|records| records.into_iter().map(Unit::from).collect())
             .ok_or_else(|| lot_not_found(lot_id))
+    }
+
+    /// Every unit that carries a DIN, scanned (`=` + DIN + flag) or typed with the check
+    /// character, or its 13 characters alone: the products and divisions of one donation.
+    /// Empty when none does. A DIN without its check character is not guarded against a typing
+    /// error, so this read answers with each unit's full DIN for the person to compare; no
+    /// command takes one.
+    async fn units_by_din(&self, ctx: &Context<'_>, din: String) -> ApiResult<Vec<Unit>> {
+        let (api, _) = parts(ctx)?;
+        let trimmed = din.trim();
+        let din = if trimmed.len() == 13 && !trimmed.contains(' ') {
+            Din::parse(trimmed).map_err(refused)?
+        } else {
+            self::din(trimmed)?
+        };
+        Ok(production::units_by_din(api.executor.database(), din)
+            .await?
+            .into_iter()
+            .map(Unit::from)
+            .collect())
     }
 
     /// The unit a label names: its DIN, typed with the check character or scanned (`=` + DIN +

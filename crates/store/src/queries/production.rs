@@ -334,6 +334,13 @@ pub async fn unit_by_label(
     }
 }
 
+/// Every unit that carries `din` (the divisions and products of one donation), by product code.
+pub async fn units_by_din(database: &Database, din: Din) -> Result<Vec<UnitRecord>, QueryError> {
+    let db = database.connection();
+    let loaded = units::load(db, UnitFilter::Din(din)).await?;
+    unit_records(db, loaded.into_values().collect()).await
+}
+
 /// Every unit filled from `lot_id`, by DIN and product code; `None` if the lot does not exist.
 pub async fn units_of_lot(
     database: &Database,

@@ -80,6 +80,10 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         Ok(shell) => shell,
         Err(response) => return response,
     };
+    if !shell.has_role("CLINICIAN") {
+        // Offered to clinicians only; a check posted anyway is the API's to refuse.
+        return super::not_offered(&shell, "The bedside check is for clinicians.");
+    }
     render(
         StatusCode::OK,
         &ScanPage::new(&shell, String::new(), Vec::new()),
@@ -326,7 +330,7 @@ async fn check(
                 reasons: result
                     .reasons
                     .into_iter()
-                    .map(|finding| (finding.code, finding.message))
+                    .map(|finding| (finding.code, shell.time.in_text(&finding.message)))
                     .collect(),
                 scan_errors: result.scan_errors,
             },

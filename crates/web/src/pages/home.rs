@@ -4,8 +4,10 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use chrono::Utc;
 use serde::Deserialize;
 
+use super::patient::thaw_shown;
 use super::{Layout, Shown, render, shell, shown};
 use crate::{Shared, client, documents};
 
@@ -17,7 +19,16 @@ struct ReadyUnit {
     lot_code: String,
     dose_per_kg: i64,
     allocated_at: String,
+    /// Frozen, or thawed with the use-by time and the minutes left.
     thaw: String,
+}
+
+/// An active order with fewer units allocated than infusions scheduled.
+struct UnallocatedOrder {
+    patient_key: String,
+    dose_per_kg: i64,
+    starts_on: String,
+    missing: usize,
 }
 
 #[derive(Template)]
@@ -29,6 +40,7 @@ struct HomePage {
     time_zone: String,
     is_clinician: bool,
     units: Vec<ReadyUnit>,
+    unallocated: Vec<UnallocatedOrder>,
     /// Why the clinic list could not be read, if it could not.
     error: Option<Shown>,
 }
@@ -49,6 +61,8 @@ struct ClinicPatient {
 struct ClinicOrder {
     active: bool,
     dose_per_kg: i64,
+    schedule_days: Vec<i64>,
+    starts_on: String,
     allocations: Vec<ClinicAllocation>,
 }
 
@@ -76,7 +90,7 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         Err(response) => return response,
     };
     let is_clinician = shell.has_role("CLINICIAN");
-    let (units, clinic_error) = if is_clinician {
+    let (worklist, clinic_error) = if is_clinician {
         let answer: Result<ClinicData, _> = client::run(
             &web,
             &shell.visitor.viewer,
@@ -86,11 +100,11 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         )
         .await;
         match answer {
-            Ok(data) => (ready_units(&shell.time, data), None),
-            Err(failures) => (Vec::new(), shown(&failures)),
+            Ok(data) => (worklist(&shell.time, data), None),
+            Err(failures) => (Worklist::default(), shown(&failures)),
         }
     } else {
-        (Vec::new(), None)
+        (Worklist::default(), None)
     };
     let page = HomePage {
         layout: shell.layout(),
@@ -98,38 +112,57 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         roles: shell.me.roles.clone(),
         time_zone: shell.time.name().to_owned(),
         is_clinician,
-        units,
+        units: worklist.units,
+        unallocated: worklist.unallocated,
         error: clinic_error,
     };
     render(StatusCode::OK, &page)
 }
 
-fn ready_units(time: &crate::time::FacilityTime, data: ClinicData) -> Vec<ReadyUnit> {
-    let mut units = Vec::new();
+/// What waits for a clinician.
+#[derive(Default)]
+struct Worklist {
+    units: Vec<ReadyUnit>,
+    unallocated: Vec<UnallocatedOrder>,
+}
+
+fn worklist(time: &crate::time::FacilityTime, data: ClinicData) -> Worklist {
+    let now = Utc::now();
+    let mut worklist = Worklist::default();
     for patient in data.patients {
         for order in patient.orders.into_iter().filter(|order| order.active) {
+            let missing = order
+                .schedule_days
+                .len()
+                .saturating_sub(order.allocations.len());
+            if missing > 0 {
+                worklist.unallocated.push(UnallocatedOrder {
+                    patient_key: patient.key.clone(),
+                    dose_per_kg: order.dose_per_kg,
+                    starts_on: order.starts_on.clone(),
+                    missing,
+                });
+            }
             for allocation in order.allocations {
                 let Some(unit) = allocation.unit else {
                     continue;
                 };
-                let thaw = match (&allocation.thawed_at, &allocation.use_by) {
-                    (Some(thawed), Some(use_by)) => {
-                        format!("thawed {}, use by {}", time.show(thawed), time.show(use_by))
-                    }
-                    (Some(thawed), None) => format!("thawed {}", time.show(thawed)),
-                    _ => "frozen (not thawed)".to_owned(),
-                };
-                units.push(ReadyUnit {
+                worklist.units.push(ReadyUnit {
                     patient_key: patient.key.clone(),
                     din: unit.din_with_check_character,
                     product_code: unit.product_code,
                     lot_code: unit.lot_code.unwrap_or_default(),
                     dose_per_kg: order.dose_per_kg,
                     allocated_at: time.show(&allocation.allocated_at),
-                    thaw,
+                    thaw: thaw_shown(
+                        time,
+                        allocation.thawed_at.as_deref(),
+                        allocation.use_by.as_deref(),
+                        now,
+                    ),
                 });
             }
         }
     }
-    units
+    worklist
 }

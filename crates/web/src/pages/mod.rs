@@ -1,11 +1,17 @@
 //! The pages: one module per screen, and what they share.
 
 pub(crate) mod bedside;
+pub(crate) mod form;
 pub(crate) mod home;
+pub(crate) mod lot;
+pub(crate) mod outcomes;
 pub(crate) mod password;
 pub(crate) mod patient;
+pub(crate) mod patient_actions;
+pub(crate) mod patients;
 pub(crate) mod search;
 pub(crate) mod signin;
+pub(crate) mod unit;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
@@ -193,6 +199,25 @@ pub(crate) fn csrf_refusal(secret: Option<&str>, presented: Option<&str>) -> Opt
     }
 }
 
+/// The page for a screen the user's roles do not use (403): the web offers it to no one who
+/// may not use it, and the API refuses what such a person sends anyway.
+pub(crate) fn not_offered(shell: &Shell, what: &str) -> Response {
+    render(
+        StatusCode::FORBIDDEN,
+        &Message {
+            layout: shell.layout(),
+            title: "Not for your role".to_owned(),
+            lines: vec![
+                what.to_owned(),
+                format!(
+                    "You are signed in as {}, so nothing here is offered to you (FORBIDDEN).",
+                    shell.me.roles.join(", ")
+                ),
+            ],
+        },
+    )
+}
+
 /// A page that states something, or why something failed.
 #[derive(Template)]
 #[template(path = "message.html")]
@@ -203,6 +228,7 @@ pub(crate) struct Message {
 }
 
 /// An API refusal, shown as a sentence with its codes.
+#[derive(Clone, Debug)]
 pub(crate) struct Shown {
     pub(crate) message: String,
     pub(crate) code: String,
