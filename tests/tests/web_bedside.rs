@@ -38,6 +38,7 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
     assert!(home.contains("CLINICIAN"), "{home}");
     assert!(home.contains("UTC"), "{home}");
     browser.assert_accessible("the home page").await;
+    browser.screenshot("home.png").await;
     assert!(
         home.contains(&right_unit.eye_readable()),
         "the allocated unit is listed: {home}"
@@ -217,6 +218,8 @@ async fn a_new_user_changes_the_temporary_password_before_anything_else() {
 
     let browser = Browser::launch().await;
     // A wrong password is refused with its code, and the form stays.
+    browser.goto(&server.url("/signin")).await;
+    browser.screenshot("signin.png").await;
     browser
         .sign_in(&server, "clin.new", "not the password at all")
         .await;

@@ -353,7 +353,6 @@ async fn the_bedside_refuses_an_expired_and_a_recalled_unit_on_a_small_or_zoomed
             .await
     );
     assert!(!browser.overflows_sideways().await);
-    browser.screenshot("bedside-ok-1024x768.png").await;
 
     // The expired unit, zoomed to 200 %.
     browser.viewport(512, 384, 2.0).await;
@@ -373,6 +372,19 @@ async fn the_bedside_refuses_an_expired_and_a_recalled_unit_on_a_small_or_zoomed
     browser
         .assert_accessible("the expired verdict at 200 %")
         .await;
+
+    // A scan of garbage for the wristband: refused, with no way forward, nothing shown of
+    // the patient.
+    browser.goto(&server.url("/bedside")).await;
+    browser.scan("%%!?garbage").await;
+    for scan in unit_scans(unit) {
+        browser.scan(&scan).await;
+    }
+    browser.click("#check").await;
+    let verdict = browser.text().await;
+    assert!(verdict.contains("DO NOT INFUSE"), "{verdict}");
+    assert!(!verdict.contains("WEB5001"), "{verdict}");
+    assert!(!browser.has("#administration").await);
 
     // QA recalls the lot: the unit ready a minute ago may no longer be given.
     let recalled = server
