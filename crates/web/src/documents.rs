@@ -1,11 +1,15 @@
 //! The GraphQL documents the pages execute, one file each in `src/graphql/`.
 //!
 //! Each page reads an answer into serde types of its own; [`ALL`] lets a test validate every
-//! document against the schema, so a schema change that breaks a page fails a test.
+//! document against the schema, so a schema change that breaks a page fails a test. A document
+//! may be followed by fragment files it shares with others (`+ "entry.graphql"`).
 
 macro_rules! documents {
-    ($($(#[$doc:meta])* $name:ident = $file:literal;)*) => {
-        $($(#[$doc])* pub const $name: &str = include_str!(concat!("graphql/", $file));)*
+    ($($(#[$doc:meta])* $name:ident = $file:literal $(+ $fragment:literal)*;)*) => {
+        $($(#[$doc])* pub const $name: &str = concat!(
+            include_str!(concat!("graphql/", $file))
+            $(, "\n", include_str!(concat!("graphql/", $fragment)))*
+        );)*
         /// Every document, by file name.
         pub const ALL: &[(&str, &str)] = &[$(($file, $name)),*];
     };
@@ -60,6 +64,18 @@ documents! {
     LOT = "lot.graphql";
     /// The outcome summary by dose, lot and donor.
     OUTCOMES = "outcomes.graphql";
+    /// A page of the ledger, of one action or all.
+    LEDGER_ENTRIES = "ledger_entries.graphql" + "entry.graphql";
+    /// A page of one subject's chain of custody.
+    CHAIN_OF_CUSTODY = "chain_of_custody.graphql" + "entry.graphql";
+    /// The latest signed checkpoint and the public key that verifies it.
+    CHECKPOINT = "checkpoint.graphql";
+    /// `verifyLedger`.
+    VERIFY_LEDGER = "verify_ledger.graphql";
+    /// An entry's inclusion proof against the latest checkpoint.
+    INCLUSION_PROOF = "inclusion_proof.graphql";
+    /// A user's printed name, for who did what.
+    USER_NAME = "user_name.graphql";
     /// `bedsideCheck`.
     BEDSIDE_CHECK = "bedside_check.graphql";
     /// The patient of an accepted check, and the signer's printed name.

@@ -51,19 +51,30 @@ pub struct LedgerQuery;
 #[Object]
 impl LedgerQuery {
     /// Entries in seq order: those every subject of which your roles read (for an auditor,
-    /// every entry). The cursor is the seq of the last entry seen.
+    /// every entry), only those of one `action` when it is given (`lot.released`). The
+    /// cursor is the seq of the last entry seen.
     async fn ledger_entries(
         &self,
         ctx: &Context<'_>,
         after: Option<String>,
         first: Option<i32>,
+        action: Option<String>,
     ) -> ApiResult<EntryConnection> {
         let (api, viewer) = parts(ctx)?;
         let visible = access::visible(viewer)?;
         let (after, first) = page_bounds(after, first)?;
-        let entries =
-            read::visible_entries_after(api.executor.database(), &visible, after, first + 1)
-                .await?;
+        let action = action
+            .as_deref()
+            .map(str::trim)
+            .filter(|action| !action.is_empty());
+        let entries = read::visible_entries_after(
+            api.executor.database(),
+            &visible,
+            action,
+            after,
+            first + 1,
+        )
+        .await?;
         Ok(connection(after, first, entries))
     }
 

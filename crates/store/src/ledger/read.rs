@@ -98,10 +98,12 @@ pub async fn entries_after(
 }
 
 /// Up to `first` of the entries `visible` shows after `after` (a seq; 0 for the start), in
-/// order.
+/// order; only those of `action` when it is given. (The filter scans by seq: the browser pages
+/// through a ledger an auditor reads, not a hot path.)
 pub async fn visible_entries_after(
     database: &Database,
     visible: &Visible,
+    action: Option<&str>,
     after: u64,
     first: u64,
 ) -> Result<Vec<ledger::Entry>, QueryError> {
@@ -109,6 +111,9 @@ pub async fn visible_entries_after(
         .filter(ledger_entry::Column::Seq.gt(to_i64(after)?))
         .order_by_asc(ledger_entry::Column::Seq)
         .limit(first);
+    if let Some(action) = action {
+        select = select.filter(ledger_entry::Column::Action.eq(action));
+    }
     if let Some(condition) = visible.condition((ledger_entry::Entity, ledger_entry::Column::Seq)) {
         select = select.filter(condition);
     }

@@ -3,6 +3,7 @@
 pub(crate) mod bedside;
 pub(crate) mod form;
 pub(crate) mod home;
+pub(crate) mod ledger;
 pub(crate) mod lot;
 pub(crate) mod outcomes;
 pub(crate) mod password;
@@ -12,6 +13,7 @@ pub(crate) mod patients;
 pub(crate) mod search;
 pub(crate) mod signin;
 pub(crate) mod unit;
+pub(crate) mod verification;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};

@@ -63,6 +63,7 @@ impl PatientPage {
 
 /// The patient, as the page shows it.
 struct PatientShown {
+    id: String,
     key: String,
     registered_at: String,
     personal: Option<PersonalShown>,
@@ -395,6 +396,7 @@ async fn page(
         orders.push(order_shown(web, shell, order, now).await);
     }
     let patient = PatientShown {
+        id: record.id,
         key: record.key,
         registered_at: shell.time.show(&record.registered_at),
         personal,

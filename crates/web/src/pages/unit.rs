@@ -26,6 +26,7 @@ struct UnitData {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UnitRecord {
+    id: String,
     din: String,
     din_check_character: String,
     product_code: String,
