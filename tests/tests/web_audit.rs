@@ -1,11 +1,12 @@
 //! The auditor's pages in a real headless Chromium: the ledger browser filtered by action, a
 //! unit's chain of custody as a timeline with its signatures, verification of the whole ledger
-//! and an entry's inclusion proof; a technician refused the ledger. Every page is checked with
-//! axe-core.
+//! and an entry's inclusion proof; a technician refused the ledger; an administrator creating
+//! and managing a user, others refused. Every page is checked with axe-core.
 
-use cordtrace_tests::PASSWORD;
+use cordtrace_domain::Role;
 use cordtrace_tests::browser::Browser;
 use cordtrace_tests::clinical_fixtures::{Clinic, UnitSpec};
+use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
 #[tokio::test]
@@ -80,4 +81,80 @@ async fn an_auditor_browses_the_ledger_follows_a_unit_and_verifies_everything() 
     assert!(browser.text().await.contains("FORBIDDEN"));
     browser.close().await;
     clinic.finish().await;
+}
+
+#[tokio::test]
+async fn an_administrator_creates_and_manages_a_user() {
+    let server = TestServer::start().await;
+    server.user_token("admin.one", &[Role::Admin]).await;
+    server.user_token("clin.one", &[Role::Clinician]).await;
+
+    let browser = Browser::launch().await;
+    browser.sign_in(&server, "admin.one", PASSWORD).await;
+    browser.goto(&server.url("/users")).await;
+    browser.assert_accessible("the users page").await;
+
+    // A temporary password too short is refused; what was typed stays, nothing is created.
+    let entries = server.ledger_entry_count().await;
+    browser.fill("#username", "clin.web").await;
+    browser
+        .fill("#printed_name", "Invented Clinician Web")
+        .await;
+    browser.tick("#create-user input[value=CLINICIAN]").await;
+    browser.fill("#temporary_password", "short").await;
+    browser.click("#create-user button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("VALIDATION"), "{page}");
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#username').value")
+            .await,
+        json!("clin.web")
+    );
+    assert_eq!(server.ledger_entry_count().await, entries);
+
+    browser.tick("#create-user input[value=CLINICIAN]").await;
+    browser
+        .fill("#temporary_password", "a temporary passphrase")
+        .await;
+    browser.click("#create-user button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("User created"), "{page}");
+    assert!(page.contains("temporary: to change"), "{page}");
+    browser.assert_accessible("a user's page").await;
+
+    browser
+        .tick("form[action$='/roles'] input[value=AUDITOR]")
+        .await;
+    browser
+        .click("form[action$='/roles'] button[type=submit]")
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("Roles set"), "{page}");
+    assert!(page.contains("CLINICIAN, AUDITOR"), "{page}");
+
+    browser
+        .fill("#reason", "left the hospital (invented)")
+        .await;
+    browser
+        .click("form[action$='/deactivate'] button[type=submit]")
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("User deactivated"), "{page}");
+    assert!(page.contains("no (deactivated)"), "{page}");
+    browser
+        .click("form[action$='/reactivate'] button[type=submit]")
+        .await;
+    assert!(browser.text().await.contains("User reactivated"));
+    browser.assert_same_origin_only(&server).await;
+    browser.close().await;
+
+    // Not an administrator: nothing offered, and the API refuses.
+    let browser = Browser::launch().await;
+    browser.sign_in(&server, "clin.one", PASSWORD).await;
+    assert!(!browser.has("nav a[href='/users']").await);
+    browser.goto(&server.url("/users")).await;
+    assert!(browser.text().await.contains("FORBIDDEN"));
+    browser.close().await;
+    server.finish().await;
 }

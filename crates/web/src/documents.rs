@@ -76,6 +76,22 @@ documents! {
     INCLUSION_PROOF = "inclusion_proof.graphql";
     /// A user's printed name, for who did what.
     USER_NAME = "user_name.graphql";
+    /// The users, for their administrator.
+    USERS = "users.graphql";
+    /// One user.
+    USER = "user.graphql";
+    /// `createUser`.
+    CREATE_USER = "create_user.graphql";
+    /// `setUserRoles`.
+    SET_USER_ROLES = "set_user_roles.graphql";
+    /// `deactivateUser`.
+    DEACTIVATE_USER = "deactivate_user.graphql";
+    /// `reactivateUser`.
+    REACTIVATE_USER = "reactivate_user.graphql";
+    /// `unlockUser`.
+    UNLOCK_USER = "unlock_user.graphql";
+    /// `resetPassword`.
+    RESET_PASSWORD = "reset_password.graphql";
     /// `bedsideCheck`.
     BEDSIDE_CHECK = "bedside_check.graphql";
     /// The patient of an accepted check, and the signer's printed name.

@@ -13,6 +13,7 @@ pub(crate) mod patients;
 pub(crate) mod search;
 pub(crate) mod signin;
 pub(crate) mod unit;
+pub(crate) mod users;
 pub(crate) mod verification;
 
 use askama::Template;
