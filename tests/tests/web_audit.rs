@@ -1,11 +1,13 @@
 //! The auditor's pages in a real headless Chromium: the ledger browser filtered by action, a
 //! unit's chain of custody as a timeline with its signatures, verification of the whole ledger
 //! and an entry's inclusion proof; a technician refused the ledger; an administrator creating
-//! and managing a user, others refused. Every page is checked with axe-core.
+//! and managing a user, others refused; QA's look-back from a lot and its signed recall. Every page is checked with axe-core.
 
 use cordtrace_domain::Role;
 use cordtrace_tests::browser::Browser;
-use cordtrace_tests::clinical_fixtures::{Clinic, UnitSpec};
+use cordtrace_tests::clinical_fixtures::{
+    Clinic, ThawAt, UnitSpec, administration_input, signed, unit_scans,
+};
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
@@ -157,4 +159,84 @@ async fn an_administrator_creates_and_manages_a_user() {
     assert!(browser.text().await.contains("FORBIDDEN"));
     browser.close().await;
     server.finish().await;
+}
+
+#[tokio::test]
+async fn qa_looks_back_from_a_lot_and_recalls_it_after_seeing_the_consequences() {
+    let clinic = Clinic::start().await;
+    let server = &clinic.server;
+    let lot = clinic
+        .released_lot(&[UnitSpec::standard('A'), UnitSpec::standard('B')])
+        .await;
+    let (given, spare) = (&lot.units[0], &lot.units[1]);
+    let patient = clinic.patient("WEB7001", Some("75")).await;
+    clinic
+        .ready_unit(&patient, given, ThawAt::MinutesAgo(5))
+        .await;
+    let check = clinic
+        .check(
+            &clinic.clinician,
+            &unit_scans(given),
+            &patient.wristband_scan(),
+        )
+        .await;
+    assert_eq!(check["ok"], true, "{check}");
+    clinic
+        .try_administer(
+            &clinic.clinician,
+            administration_input(given, &patient),
+            signed("RESPONSIBILITY"),
+        )
+        .await
+        .data();
+
+    // An analyst reads the look-back, the patients by opaque key only.
+    let browser = Browser::launch().await;
+    browser.sign_in(server, "analyst.one", PASSWORD).await;
+    browser
+        .goto(&server.url(&format!("/lookback?from=lot&id={}", lot.lot_id)))
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("ADMINISTERED: 1"), "{page}");
+    assert!(page.contains(&patient.key), "{page}");
+    assert!(!page.contains("WEB7001"), "no personal data: {page}");
+    assert!(!browser.has("#recall-form").await, "only QA recalls");
+    browser.close().await;
+
+    let browser = Browser::launch().await;
+    browser.sign_in(server, "qa.one", PASSWORD).await;
+    browser
+        .goto(&server.url(&format!("/lots/{}", lot.lot_id)))
+        .await;
+    browser.click("main a[href^='/lookback?']").await;
+    let page = browser.text().await;
+    assert!(
+        page.contains(&patient.key),
+        "the patient to contact: {page}"
+    );
+    assert!(page.contains("1 unit(s) not yet given"), "{page}");
+    browser.assert_accessible("a look-back").await;
+
+    browser.fill("#reason", "invented sterility failure").await;
+    browser
+        .fill("#recall-password", "not the password at all")
+        .await;
+    browser.click("#recall-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("SIGNATURE_REJECTED"), "{page}");
+    assert!(page.contains("RELEASED: 1"), "nothing moved: {page}");
+
+    browser.fill("#reason", "invented sterility failure").await;
+    browser.fill("#recall-password", PASSWORD).await;
+    browser.click("#recall-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("Recall recorded and signed"), "{page}");
+    assert!(page.contains("1 patient(s) to contact"), "{page}");
+    browser
+        .goto(&server.url(&format!("/units/{}", spare.id)))
+        .await;
+    assert!(browser.text().await.contains("RECALLED"));
+    browser.assert_same_origin_only(server).await;
+    browser.close().await;
+    clinic.finish().await;
 }

@@ -76,6 +76,11 @@ documents! {
     INCLUSION_PROOF = "inclusion_proof.graphql";
     /// A user's printed name, for who did what.
     USER_NAME = "user_name.graphql";
+    /// A look-back: the lots and units downstream of a donor, donation, material lot or lot,
+    /// and the patients (by opaque key) who received one.
+    LOOKBACK = "lookback.graphql";
+    /// `recall`.
+    RECALL = "recall.graphql";
     /// The users, for their administrator.
     USERS = "users.graphql";
     /// One user.

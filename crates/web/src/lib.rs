@@ -73,6 +73,10 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         )
         .route("/bedside/administer", post(pages::bedside::administer))
         .route("/outcomes", get(pages::outcomes::get))
+        .route(
+            "/lookback",
+            get(pages::lookback::get).post(pages::lookback::recall),
+        )
         .route("/ledger", get(pages::ledger::get))
         .route("/custody/{kind}/{id}", get(pages::ledger::custody))
         .route("/verification", get(pages::verification::get))

@@ -4,6 +4,7 @@ pub(crate) mod bedside;
 pub(crate) mod form;
 pub(crate) mod home;
 pub(crate) mod ledger;
+pub(crate) mod lookback;
 pub(crate) mod lot;
 pub(crate) mod outcomes;
 pub(crate) mod password;
