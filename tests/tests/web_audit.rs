@@ -1,13 +1,14 @@
 //! The auditor's pages in a real headless Chromium: the ledger browser filtered by action, a
 //! unit's chain of custody as a timeline with its signatures, verification of the whole ledger
 //! and an entry's inclusion proof; a technician refused the ledger; an administrator creating
-//! and managing a user, others refused; QA's look-back from a lot and its signed recall. Every page is checked with axe-core.
+//! and managing a user, others refused; QA's look-back from a lot and its signed recall; QA's review and signed release of a lot. Every page is checked with axe-core.
 
 use cordtrace_domain::Role;
 use cordtrace_tests::browser::Browser;
 use cordtrace_tests::clinical_fixtures::{
     Clinic, ThawAt, UnitSpec, administration_input, signed, unit_scans,
 };
+use cordtrace_tests::release_fixtures::{PASSING, begin_testing, record};
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
@@ -236,6 +237,65 @@ async fn qa_looks_back_from_a_lot_and_recalls_it_after_seeing_the_consequences()
         .goto(&server.url(&format!("/units/{}", spare.id)))
         .await;
     assert!(browser.text().await.contains("RECALLED"));
+    browser.assert_same_origin_only(server).await;
+    browser.close().await;
+    clinic.finish().await;
+}
+
+#[tokio::test]
+async fn qa_reviews_a_lot_sees_its_blockers_and_releases_it_signed() {
+    let clinic = Clinic::start().await;
+    let server = &clinic.server;
+    let lot = clinic.quarantined_lot(&[UnitSpec::standard('A')]).await;
+
+    let browser = Browser::launch().await;
+    browser.sign_in(server, "qa.one", PASSWORD).await;
+    browser.goto(&server.url("/release")).await;
+    let page = browser.text().await;
+    assert!(page.contains(&lot.lot_code), "{page}");
+    assert!(page.contains("open"), "{page}");
+    browser.assert_accessible("the release queue").await;
+    browser
+        .click(&format!("a[href='/release/{}']", lot.lot_id))
+        .await;
+    assert!(browser.has("#blockers").await, "{}", browser.text().await);
+
+    // Released too early: refused with every unmet condition, nothing changes.
+    browser.fill("#release-password", PASSWORD).await;
+    browser.click("#release-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("QUARANTINE"), "{page}");
+    assert!(page.contains("TESTING_NOT_STARTED"), "{page}");
+    browser.assert_accessible("a refused release").await;
+
+    // The analyst records every result; the blockers are gone.
+    begin_testing(server, &clinic.analyst, &lot.lot_id)
+        .await
+        .data();
+    for (code, value, unit) in PASSING {
+        record(server, &clinic.analyst, &lot.lot_id, code, value, unit)
+            .await
+            .data();
+    }
+    browser
+        .goto(&server.url(&format!("/release/{}", lot.lot_id)))
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("Every condition holds"), "{page}");
+    assert!(page.contains("PASS"), "evaluations in words: {page}");
+    browser.assert_accessible("a lot ready for release").await;
+
+    browser
+        .fill("#release-password", "not the password at all")
+        .await;
+    browser.click("#release-form button[type=submit]").await;
+    assert!(browser.text().await.contains("SIGNATURE_REJECTED"));
+    browser.fill("#release-password", PASSWORD).await;
+    browser.click("#release-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("Lot released and signed"), "{page}");
+    assert!(page.contains("RELEASED"), "{page}");
+    assert!(!browser.has("#release-form").await, "decided once");
     browser.assert_same_origin_only(server).await;
     browser.close().await;
     clinic.finish().await;

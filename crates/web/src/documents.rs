@@ -81,6 +81,16 @@ documents! {
     LOOKBACK = "lookback.graphql";
     /// `recall`.
     RECALL = "recall.graphql";
+    /// The lots in QUARANTINE, waiting for a disposition.
+    RELEASE_QUEUE = "release_queue.graphql";
+    /// What stands between a lot and its release.
+    RELEASE_BLOCKERS = "release_blockers.graphql";
+    /// A lot's review: blockers, specification, results, investigations, donors.
+    LOT_REVIEW = "lot_review.graphql";
+    /// `releaseLot`.
+    RELEASE_LOT = "release_lot.graphql";
+    /// `rejectLot`.
+    REJECT_LOT = "reject_lot.graphql";
     /// The users, for their administrator.
     USERS = "users.graphql";
     /// One user.

@@ -77,6 +77,9 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
             "/lookback",
             get(pages::lookback::get).post(pages::lookback::recall),
         )
+        .route("/release", get(pages::release::queue))
+        .route("/release/{lot_id}", get(pages::release::review))
+        .route("/release/{lot_id}/{decision}", post(pages::release::decide))
         .route("/ledger", get(pages::ledger::get))
         .route("/custody/{kind}/{id}", get(pages::ledger::custody))
         .route("/verification", get(pages::verification::get))

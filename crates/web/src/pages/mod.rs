@@ -11,6 +11,7 @@ pub(crate) mod password;
 pub(crate) mod patient;
 pub(crate) mod patient_actions;
 pub(crate) mod patients;
+pub(crate) mod release;
 pub(crate) mod search;
 pub(crate) mod signin;
 pub(crate) mod unit;
