@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod clinical_fixtures;
 pub mod fixtures;
+pub mod history;
 pub mod release_fixtures;
 
 use std::time::Duration;

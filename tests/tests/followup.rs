@@ -1,14 +1,13 @@
 //! Follow-up over GraphQL and HTTP, on SQLite or PostgreSQL: visits with the lupus measures and
 //! adverse events with their CTCAE grade, linked to the patient and their administrations; the
 //! outcome summary by lot, by donor and by dose per kg, with the change from baseline at 3, 6
-//! and 12 months and adverse events by grade; and bad input that writes nothing.
+//! and 12 months and adverse events by grade; each patient's follow-up schedule (those time
+//! points, each done, due, overdue or upcoming); and bad input that writes nothing.
 //!
 //! The API records an infusion only as it happens (its bedside check must precede the start by
 //! at most 30 minutes), so a patient treated more than a year ago cannot be entered through it.
-//! The summary test therefore prepares and checks each infusion through the API and then
-//! records it through the store's executor as the real `AdministerUnit` decides it, with the
-//! infusion times of its event moved back [`TREATED_DAYS_AGO`] days: an entry like any other
-//! in the ledger, which still verifies.
+//! The summary and schedule tests therefore prepare and check each infusion through the API
+//! and then record it in the past with [`history::administer_days_ago`].
 
 mod clinical_flow;
 
@@ -18,18 +17,10 @@ use clinical_flow::{
     assert_refused_unwritten, bedside_check, group, measure, outcome_summary, patient, prepare,
     release_first, release_other, text, today, treat, try_adverse_event, try_visit, visit,
 };
-use cordtrace_domain::clinical::commands::administration::NewAdministration;
-use cordtrace_domain::identity::PrintedName;
-use cordtrace_domain::ids::{AdministrationId, PatientId, UnitId, UserId};
-use cordtrace_domain::signature::{Meaning, Signature};
-use cordtrace_domain::values::{CellCount, Millilitres};
-use cordtrace_domain::{Actor, Event, Role, Timestamp};
-use cordtrace_store::CommandError;
-use cordtrace_store::Executor;
-use cordtrace_store::commands::clinical::ClinicalPolicy;
-use cordtrace_store::commands::clinical::administration::AdministerUnit;
-use cordtrace_store::executor::{Command, CommandContext, Decision};
+use cordtrace_domain::Role;
+use cordtrace_domain::ids::UserId;
 use cordtrace_tests::fixtures::{Eligibility, ledger_size};
+use cordtrace_tests::history::{self, PastInfusion};
 use cordtrace_tests::release_fixtures::{ReleaseLot, assert_ledger_verifies};
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::{Value, json};
@@ -37,29 +28,6 @@ use uuid::Uuid;
 
 /// How long ago the summary's patients were treated: their 12-month visits are in the past.
 const TREATED_DAYS_AGO: i64 = 400;
-
-/// `AdministerUnit` as the domain decides it now, with the infusion recorded `back` earlier.
-struct Historic {
-    inner: AdministerUnit,
-    back: chrono::Duration,
-}
-
-impl Command for Historic {
-    type Output = ();
-    const NAME: &'static str = "test_historic_administration";
-
-    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
-        let back = self.back;
-        let mut decision = self.inner.decide(context).await?;
-        for event in &mut decision.events {
-            if let Event::UnitAdministered(given) = event {
-                given.started_at = Timestamp::from_datetime(given.started_at.as_datetime() - back);
-                given.ended_at = Timestamp::from_datetime(given.ended_at.as_datetime() - back);
-            }
-        }
-        Ok(decision)
-    }
-}
 
 /// Gives `unit_id` to `patient_id` (already allocated, thawed and checked at the bedside) as
 /// the clinician `clinician`, recorded [`TREATED_DAYS_AGO`] days ago.
@@ -69,42 +37,25 @@ async fn administer_long_ago(
     unit_id: &str,
     patient_id: &str,
 ) {
-    let database = server.store_database().await;
-    let (executor, writer) = Executor::start(database.clone());
-    let now = Timestamp::from_datetime(Utc::now());
-    let command = Historic {
-        inner: AdministerUnit {
-            administration: NewAdministration {
-                administration_id: AdministrationId::from_uuid(Uuid::now_v7()),
-                unit_id: UnitId::from_uuid(Uuid::parse_str(unit_id).expect("a unit id")),
-                patient_id: PatientId::from_uuid(Uuid::parse_str(patient_id).expect("an id")),
-                started_at: now,
-                ended_at: now,
-                volume: Millilitres::parse("50").expect("a volume"),
-                cells: CellCount::new(UNIT_CELLS).expect("a cell count"),
-                reactions: Vec::new(),
-            },
-            signature: Signature {
-                signer_id: clinician,
-                printed_name: PrintedName::parse("Test clinician.one").expect("a name"),
-                signed_at: now,
-                meaning: Meaning::Responsibility,
-            },
-            policy: ClinicalPolicy::default(),
-        },
-        back: chrono::Duration::days(TREATED_DAYS_AGO),
+    administer_days_ago(server, clinician, unit_id, patient_id, TREATED_DAYS_AGO).await;
+}
+
+/// Gives the whole of `unit_id` (already allocated, thawed and checked at the bedside) to
+/// `patient_id` as the clinician `clinician`, recorded `days_ago` days ago.
+async fn administer_days_ago(
+    server: &TestServer,
+    clinician: UserId,
+    unit_id: &str,
+    patient_id: &str,
+    days_ago: i64,
+) {
+    let infusion = PastInfusion {
+        unit_id,
+        patient_id,
+        cells: UNIT_CELLS,
+        volume_ml: "50",
     };
-    let actor = Actor::User {
-        user_id: clinician,
-        role: Role::Clinician,
-    };
-    executor
-        .execute(actor, command)
-        .await
-        .unwrap_or_else(|error| panic!("the historic administration is refused: {error:?}"));
-    drop(executor);
-    writer.await.expect("the writer stops");
-    database.close().await.expect("the database closes");
+    history::administer_days_ago(server, clinician, infusion, days_ago).await;
 }
 
 /// The patient's only administration: its id and day 0 (the UTC date it started).
@@ -892,6 +843,187 @@ async fn bad_follow_up_input_is_refused_with_a_clear_code_and_writes_nothing() {
     // A visit recorded today, after all that, still links as it should.
     let fine = visit(server, &clinician, &p1.id, &[&a1], today(), 4, "10", None).await;
     assert_eq!(fine["administrationIds"], json!([a1]));
+    assert_ledger_verifies(server, &lot.auditor).await;
+    lot.finish().await;
+}
+
+/// `Patient.followUps`, as `token` reads it.
+async fn follow_ups(server: &TestServer, token: &str, patient_id: &str) -> Value {
+    let read = server
+        .gql(
+            Some(token),
+            "query($id: UUID!) { patient(id: $id) { followUps { months targetOn windowFrom \
+             windowTo state visitedOn } } }",
+            json!({ "id": patient_id }),
+        )
+        .await;
+    read.data()["patient"]["followUps"].clone()
+}
+
+/// The 3, 6 and 12 month follow-ups of a patient with day 0 `day0`, in `states`, the one at
+/// `done` months (if any) met by a visit on `visited_on`.
+fn expected_follow_ups(
+    day0: NaiveDate,
+    states: [&str; 3],
+    done: Option<(u32, NaiveDate)>,
+) -> Value {
+    let points: Vec<Value> = [3, 6, 12]
+        .into_iter()
+        .zip(states)
+        .map(|(months, state)| {
+            let target = plus_months(day0, months);
+            let visited_on = done
+                .filter(|(at, _)| *at == months)
+                .map(|(_, on)| on.to_string());
+            json!({
+                "months": months,
+                "targetOn": target.to_string(),
+                "windowFrom": minus_days(target, 30).to_string(),
+                "windowTo": plus_days(target, 30).to_string(),
+                "state": state,
+                "visitedOn": visited_on,
+            })
+        })
+        .collect();
+    Value::Array(points)
+}
+
+#[tokio::test]
+async fn follow_ups_show_each_time_point_and_a_visit_in_its_window_meets_it() {
+    let lot = ReleaseLot::start(Eligibility::Eligible).await;
+    let server = &lot.server;
+    release_first(&lot).await;
+    let (lot2, lot2_units) = lot.another_lot('C').await;
+    release_other(&lot, &lot2).await;
+    let clinician_id = server.add_user("clinician.one", &[Role::Clinician]).await;
+    let clinician = server.login("clinician.one", PASSWORD).await;
+
+    // Not yet given anything: no schedule.
+    let fresh = patient(server, &clinician, "WB-A9990-0301", "75").await;
+    assert_eq!(follow_ups(server, &clinician, &fresh.id).await, json!([]));
+
+    // Given a unit now, through the API: every time point is still to come.
+    treat(server, &clinician, &fresh, 1_000_000, &lot.unit_ids[0]).await;
+    let (_, day0) = only_administration(server, &clinician, &fresh.id).await;
+    assert_eq!(
+        follow_ups(server, &clinician, &fresh.id).await,
+        expected_follow_ups(day0, ["UPCOMING", "UPCOMING", "UPCOMING"], None)
+    );
+
+    // Given a unit 100 days ago: the 3-month visit is due (its window is open), the others
+    // are to come. A visit on day 0 is a baseline and meets nothing.
+    let due = patient(server, &clinician, "WB-A9990-0302", "75").await;
+    prepare(server, &clinician, &due, 1_000_000, &lot.unit_ids[1]).await;
+    let check = bedside_check(server, &clinician, &lot.unit_ids[1], &due.wristband).await;
+    assert_eq!(check["ok"], true, "{check}");
+    administer_days_ago(server, clinician_id, &lot.unit_ids[1], &due.id, 100).await;
+    let (given, day0) = only_administration(server, &clinician, &due.id).await;
+    visit(server, &clinician, &due.id, &[], day0, 12, "30", None).await;
+    assert_eq!(
+        follow_ups(server, &clinician, &due.id).await,
+        expected_follow_ups(day0, ["DUE", "UPCOMING", "UPCOMING"], None)
+    );
+    // A visit in the 3-month window (five days before its target, so in the past) meets it.
+    let visited_on = minus_days(plus_months(day0, 3), 5);
+    assert!(visited_on < today(), "{visited_on}");
+    visit(
+        server,
+        &clinician,
+        &due.id,
+        &[&given],
+        visited_on,
+        6,
+        "15",
+        None,
+    )
+    .await;
+    let done = follow_ups(server, &clinician, &due.id).await;
+    assert_eq!(
+        done,
+        expected_follow_ups(
+            day0,
+            ["DONE", "UPCOMING", "UPCOMING"],
+            Some((3, visited_on))
+        )
+    );
+
+    // Given a unit 400 days ago and never seen since: every window has closed. A visit near
+    // 6 months meets that one only.
+    let lapsed = patient(server, &clinician, "WB-A9990-0303", "75").await;
+    prepare(server, &clinician, &lapsed, 1_000_000, &lot2_units[0]).await;
+    let check = bedside_check(server, &clinician, &lot2_units[0], &lapsed.wristband).await;
+    assert_eq!(check["ok"], true, "{check}");
+    administer_days_ago(server, clinician_id, &lot2_units[0], &lapsed.id, 400).await;
+    let (given, day0) = only_administration(server, &clinician, &lapsed.id).await;
+    assert_eq!(
+        follow_ups(server, &clinician, &lapsed.id).await,
+        expected_follow_ups(day0, ["OVERDUE", "OVERDUE", "OVERDUE"], None)
+    );
+    let near_six = plus_days(plus_months(day0, 6), 12);
+    visit(
+        server,
+        &clinician,
+        &lapsed.id,
+        &[&given],
+        near_six,
+        4,
+        "10",
+        None,
+    )
+    .await;
+    assert_eq!(
+        follow_ups(server, &clinician, &lapsed.id).await,
+        expected_follow_ups(day0, ["OVERDUE", "DONE", "OVERDUE"], Some((6, near_six)))
+    );
+
+    // Read as patients are: QA and auditors see the same; analysts and technicians read no
+    // patient at all. A list of patients carries each one's schedule.
+    for token in [&lot.qa, &lot.auditor] {
+        assert_eq!(follow_ups(server, token, &due.id).await, done);
+    }
+    for token in [&lot.analyst, &lot.tech] {
+        let refused = server
+            .gql(
+                Some(token),
+                "query($id: UUID!) { patient(id: $id) { followUps { state } } }",
+                json!({ "id": due.id }),
+            )
+            .await;
+        assert_eq!(refused.error_code(), "FORBIDDEN", "{}", refused.body);
+    }
+    let listed = server
+        .gql(
+            Some(&clinician),
+            "{ patients { key followUps { months state visitedOn } } }",
+            json!({}),
+        )
+        .await;
+    let states: Vec<(String, Vec<String>)> = listed.data()["patients"]
+        .as_array()
+        .expect("patients")
+        .iter()
+        .map(|patient| {
+            let states = patient["followUps"]
+                .as_array()
+                .expect("follow-ups")
+                .iter()
+                .map(|point| text(&point["state"]))
+                .collect();
+            (text(&patient["key"]), states)
+        })
+        .collect();
+    let mut expected = vec![
+        (fresh.key.clone(), vec!["UPCOMING", "UPCOMING", "UPCOMING"]),
+        (due.key.clone(), vec!["DONE", "UPCOMING", "UPCOMING"]),
+        (lapsed.key.clone(), vec!["OVERDUE", "DONE", "OVERDUE"]),
+    ];
+    expected.sort();
+    let expected: Vec<(String, Vec<String>)> = expected
+        .into_iter()
+        .map(|(key, states)| (key, states.into_iter().map(str::to_owned).collect()))
+        .collect();
+    assert_eq!(states, expected, "{}", listed.body);
+
     assert_ledger_verifies(server, &lot.auditor).await;
     lot.finish().await;
 }

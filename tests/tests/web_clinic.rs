@@ -3,15 +3,18 @@
 //! thawed, a follow-up visit and an adverse event recorded and seen in the patient's chart;
 //! refusals shown next to their form with nothing written; a technician offered no clinical
 //! page and refused by the API when forging one; the bedside verdicts for an expired and a
-//! recalled unit, on a 1024x768 screen and zoomed to 200 %.
+//! recalled unit, on a 1024x768 screen and zoomed to 200 %; a follow-up visit due on the home
+//! page until it is recorded.
 //!
 //! Every page is checked with axe-core; screenshots are left in `target/web-artifacts/`.
 
 use cordtrace_domain::Role;
+use cordtrace_domain::ids::UserId;
 use cordtrace_tests::browser::Browser;
 use cordtrace_tests::clinical_fixtures::{
     Clinic, PatientFixture, ThawAt, UnitSpec, administration_input, signed, unit_scans,
 };
+use cordtrace_tests::history::{PastInfusion, administer_days_ago};
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
@@ -239,6 +242,93 @@ async fn a_clinician_registers_orders_prepares_and_follows_up_a_patient() {
     assert!(outcomes.contains("1000000 cells/kg"), "{outcomes}");
     assert!(browser.has("figure.chart svg").await);
     browser.assert_accessible("the outcomes page").await;
+
+    browser.assert_same_origin_only(server).await;
+    browser.close().await;
+    clinic.finish().await;
+}
+
+/// The user id behind `token`.
+async fn user_id(clinic: &Clinic, token: &str) -> UserId {
+    let me = clinic
+        .server
+        .gql(Some(token), "{ me { id } }", json!({}))
+        .await;
+    let id = me.data()["me"]["id"].as_str().expect("an id").to_owned();
+    UserId::from_uuid(id.parse().expect("a UUID"))
+}
+
+#[tokio::test]
+async fn a_follow_up_visit_due_is_on_the_home_page_until_it_is_recorded() {
+    let clinic = Clinic::start().await;
+    let server = &clinic.server;
+    let lot = clinic.released_lot(&[UnitSpec::standard('A')]).await;
+    let unit = &lot.units[0];
+    let patient = clinic.patient("WEB3101", Some("75")).await;
+    clinic
+        .ready_unit(&patient, unit, ThawAt::MinutesAgo(10))
+        .await;
+    clinic
+        .accepted_check(&clinic.clinician, unit, &patient)
+        .await;
+    // Infused 100 days ago: the 3-month window (target plus or minus 30 days) is open today.
+    let infusion = PastInfusion {
+        unit_id: &unit.id,
+        patient_id: &patient.id,
+        cells: unit.cells,
+        volume_ml: &unit.volume_ml,
+    };
+    let clinician = user_id(&clinic, &clinic.clinician).await;
+    administer_days_ago(server, clinician, infusion, 100).await;
+
+    let browser = Browser::launch().await;
+    browser.sign_in(server, "clin.one", PASSWORD).await;
+    browser.goto(&server.url("/")).await;
+    let home = browser.text().await;
+    assert!(home.contains("Follow-up visits due"), "{home}");
+    let due = browser
+        .eval("document.querySelector('#visits-due tbody').innerText")
+        .await;
+    let due = due.as_str().unwrap_or_default();
+    assert!(due.contains(&patient.key), "{due}");
+    assert!(due.contains("3-month follow-up"), "{due}");
+    assert!(due.contains("DUE now"), "{due}");
+    assert!(
+        !due.contains("6-month"),
+        "only the open window is due: {due}"
+    );
+    browser
+        .assert_accessible("the home page with a visit due")
+        .await;
+
+    // The patient's schedule says the same, and a visit today meets the 3-month time point.
+    browser
+        .click(&format!("#visits-due a[href='/patients/{}']", patient.key))
+        .await;
+    let schedule = browser
+        .eval("document.querySelector('#follow-ups').innerText")
+        .await;
+    let schedule = schedule.as_str().unwrap_or_default().to_owned();
+    assert!(schedule.contains("DUE now"), "{schedule}");
+    assert!(schedule.contains("UPCOMING"), "{schedule}");
+    browser.assert_accessible("a patient's schedule").await;
+    browser
+        .tick("#visit-form input[name=administration_ids]")
+        .await;
+    browser.fill("#visit-sledai2k", "4").await;
+    browser.click("#visit-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("Visit recorded"), "{page}");
+    let schedule = browser
+        .eval("document.querySelector('#follow-ups').innerText")
+        .await;
+    let schedule = schedule.as_str().unwrap_or_default().to_owned();
+    assert!(schedule.contains("DONE: visit on"), "{schedule}");
+    assert!(!schedule.contains("DUE now"), "{schedule}");
+
+    browser.goto(&server.url("/")).await;
+    let home = browser.text().await;
+    assert!(home.contains("No follow-up visit is due."), "{home}");
 
     browser.assert_same_origin_only(server).await;
     browser.close().await;

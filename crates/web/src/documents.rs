@@ -27,9 +27,9 @@ documents! {
     /// `changePassword`.
     CHANGE_PASSWORD = "change_password.graphql";
     /// A clinician's home: units allocated to active orders.
-    CLINIC = "clinic.graphql";
+    CLINIC = "clinic.graphql" + "follow_up.graphql";
     /// A patient by key: weights, orders with their units, administrations, follow-up.
-    PATIENT = "patient.graphql";
+    PATIENT = "patient.graphql" + "follow_up.graphql";
     /// A patient's personal data, for those who may read it.
     PATIENT_PERSONAL = "patient_personal.graphql";
     /// The list of patients.

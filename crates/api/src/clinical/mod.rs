@@ -8,6 +8,7 @@ mod loaders;
 mod lookback;
 mod mutation;
 mod query;
+mod schedule;
 mod types;
 
 pub use loaders::data_loader;

@@ -3,6 +3,8 @@
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
+use cordtrace_domain::clinical::schedule::follow_ups;
+use cordtrace_domain::clinical::summary::SummaryPolicy;
 use cordtrace_domain::clinical::{AdverseEvent, Order, OrderStatus, Patient, Visit};
 use cordtrace_store::queries::clinical::{
     AdministrationRecord, AllocationRecord, PatientPersonalRecord, UnitLabel,
@@ -13,6 +15,7 @@ use super::inputs::{Relatedness, RouteInput};
 use super::loaders::{
     AdministrationsOf, AdverseEventsOf, AllocationsOf, OrdersOf, PersonalDataOf, VisitsOf, loader,
 };
+use super::schedule::{FollowUpObject, today};
 use crate::error::ApiResult;
 use crate::redaction::PersonalDataRedactionObject;
 
@@ -156,6 +159,31 @@ impl PatientObject {
             .into_iter()
             .map(VisitObject::from)
             .collect())
+    }
+
+    /// Follow-up time points (3, 6 and 12 months after day 0, the UTC date of the first
+    /// administration), each with its window and where it stands today (server clock, UTC);
+    /// empty before any administration. Visits count as the outcome summary counts them, so
+    /// a DONE time point is one the summary has a visit for.
+    async fn follow_ups(&self, ctx: &Context<'_>) -> ApiResult<Vec<FollowUpObject>> {
+        // Both through the loaders, side by side: a list of patients costs one query for
+        // all their administrations and one for all their visits.
+        let loader = loader(ctx)?;
+        let (administrations, visits) = tokio::try_join!(
+            loader.load_one(AdministrationsOf(self.0.id)),
+            loader.load_one(VisitsOf(self.0.id)),
+        )?;
+        let administrations = administrations.unwrap_or_default();
+        let visits = visits.unwrap_or_default();
+        Ok(follow_ups(
+            administrations.iter().map(|record| &record.administration),
+            &visits,
+            &SummaryPolicy::default(),
+            today(),
+        )
+        .into_iter()
+        .map(FollowUpObject::from)
+        .collect())
     }
 
     /// Adverse events, by onset.

@@ -24,6 +24,7 @@ pub mod measures;
 pub mod order;
 pub mod patient;
 pub mod recall;
+pub mod schedule;
 pub mod summary;
 
 #[cfg(test)]
@@ -39,3 +40,4 @@ pub use lookback::{Lookback, LookbackSource, PatientExposure};
 pub use order::{Allocation, InfusionSchedule, Order, OrderStatus, Route, Thaw};
 pub use patient::{Patient, PatientKey, WeightMeasurement};
 pub use recall::Recall;
+pub use schedule::{FollowUp, FollowUpState};

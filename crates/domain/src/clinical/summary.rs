@@ -8,7 +8,8 @@
 //! - Baseline of a measure: its value at the last visit on or before day 0 that measured it.
 //! - At `m` months: its value at the visit after day 0 that measured it nearest to day 0 plus
 //!   `m` calendar months, within [`SummaryPolicy::window_days`] either side (a tie goes to the
-//!   earlier visit). A patient without both values is left out of that mean, not counted as 0.
+//!   earlier visit): [`FollowUpWindow`], which the follow-up schedule shares. A patient
+//!   without both values is left out of that mean, not counted as 0.
 //! - Dose groups use the order's prescribed dose per kg (the dose-finding variable).
 //! - An adverse event counts in a group when it is linked to one of the group's
 //!   administrations, or, linked to none, when its onset is on or after the patient's first
@@ -16,13 +17,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Months, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::ids::{AdministrationId, DonorId, LotId, PatientId};
 use crate::state::State;
 use crate::values::DosePerKg;
 
+use super::administration::Administration;
 use super::followup::{Visit, VisitMeasures};
 
 /// The summary's windows.
@@ -40,6 +42,84 @@ impl Default for SummaryPolicy {
             months: vec![3, 6, 12],
             window_days: 30,
         }
+    }
+}
+
+/// The date an administration counts from: its start's date in UTC. A patient's day 0 is the
+/// earliest of these over their administrations; the summary and the follow-up schedule both
+/// count from it, so that a visit the schedule shows as done is the one the summary reports.
+pub fn administered_on(administration: &Administration) -> NaiveDate {
+    administration.started_at.as_datetime().date_naive()
+}
+
+/// The dates a visit counts for at one time point: after day 0, and within
+/// [`SummaryPolicy::window_days`] of day 0 plus `months` calendar months, both ends included.
+///
+/// Built only non-empty, so `from <= to` always holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FollowUpWindow {
+    target_on: NaiveDate,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl FollowUpWindow {
+    /// The window `months` after `day0`, `window_days` either side; `None` when no date can
+    /// fall in it (a negative width, or a calendar overflow), since no visit can then count.
+    ///
+    /// A window that would open on or before day 0 opens the day after it: a visit on day 0
+    /// is a baseline, never a follow-up.
+    pub fn new(day0: NaiveDate, months: u32, window_days: i64) -> Option<Self> {
+        let target_on = day0.checked_add_months(Months::new(months))?;
+        let width = Days::new(u64::try_from(window_days).ok()?);
+        let after_day0 = day0.succ_opt()?;
+        // A bound beyond the calendar leaves that side open: every date is within it.
+        let from = target_on
+            .checked_sub_days(width)
+            .map_or(after_day0, |from| from.max(after_day0));
+        let to = target_on.checked_add_days(width).unwrap_or(NaiveDate::MAX);
+        (from <= to).then_some(Self {
+            target_on,
+            from,
+            to,
+        })
+    }
+
+    /// Day 0 plus the time point's months.
+    pub fn target_on(&self) -> NaiveDate {
+        self.target_on
+    }
+
+    /// The first date that counts.
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    /// The last date that counts.
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    /// Whether a visit on `date` counts for this time point.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// The visit this time point reads, of `visits` (each dated by `visited_on`): the one in
+    /// the window nearest the target, a tie going to the earlier date and, on one date, to the
+    /// first in `visits`. The one selection the summary and the schedule share.
+    pub fn nearest<T>(
+        &self,
+        visits: impl IntoIterator<Item = T>,
+        visited_on: impl Fn(&T) -> NaiveDate,
+    ) -> Option<T> {
+        visits
+            .into_iter()
+            .filter(|visit| self.contains(visited_on(visit)))
+            .min_by_key(|visit| {
+                let on = visited_on(visit);
+                ((on - self.target_on).num_days().abs(), on)
+            })
     }
 }
 
@@ -159,7 +239,7 @@ pub fn summarize(state: &State, policy: &SummaryPolicy) -> OutcomeSummary {
     let mut day0: BTreeMap<PatientId, NaiveDate> = BTreeMap::new();
     let mut groups: BTreeMap<GroupKey, Members> = BTreeMap::new();
     for administration in state.administrations.values() {
-        let given_on = administration.started_at.as_datetime().date_naive();
+        let given_on = administered_on(administration);
         let first = day0.entry(administration.patient_id).or_insert(given_on);
         *first = (*first).min(given_on);
         let mut keys = vec![GroupKey::Lot(administration.lot_id)];
@@ -277,18 +357,12 @@ fn change(
         .filter(|visit| visit.visited_on <= day0)
         .filter_map(|visit| Some((measure.value(&visit.measures)?, *visit)))
         .max_by_key(|(_, visit)| (visit.visited_on, visit.recorded_at))?;
-    let target = day0.checked_add_months(Months::new(months))?;
-    let follow_up = visits
-        .iter()
-        .filter(|visit| visit.visited_on > day0)
-        .filter(|visit| (visit.visited_on - target).num_days().abs() <= window_days)
-        .filter_map(|visit| Some((measure.value(&visit.measures)?, *visit)))
-        .min_by_key(|(_, visit)| {
-            (
-                (visit.visited_on - target).num_days().abs(),
-                visit.visited_on,
-            )
-        })?;
+    let follow_up = FollowUpWindow::new(day0, months, window_days)?.nearest(
+        visits
+            .iter()
+            .filter_map(|visit| Some((measure.value(&visit.measures)?, *visit))),
+        |(_, visit)| visit.visited_on,
+    )?;
     Some(PatientChange {
         patient_id,
         baseline: (baseline.0, baseline.1.visited_on),

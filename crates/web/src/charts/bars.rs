@@ -69,7 +69,7 @@ pub(crate) fn change_bars(
         axis_title: &format!("Mean change from baseline ({unit})"),
         legend: None,
         whole: false,
-        bar_width: 26.0,
+        bar_width: 32.0,
         columns: &columns,
     }
     .render()

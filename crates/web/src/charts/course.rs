@@ -98,6 +98,17 @@ pub(crate) fn course(
         }
     }
     if points.is_empty() {
+        // A white panel behind the notice keeps it readable over an infusion line.
+        svg.empty(
+            "rect",
+            &[
+                ("x", &num((LEFT + RIGHT) / 2.0 - 70.0)),
+                ("y", &num((TOP + BOTTOM) / 2.0 - 15.0)),
+                ("width", "140"),
+                ("height", "22"),
+                ("fill", "#ffffff"),
+            ],
+        );
         svg.text_with(
             &[
                 ("class", "chart-empty"),

@@ -7,6 +7,7 @@ use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::follow_ups::FollowUp;
 use super::patient::thaw_shown;
 use super::{Layout, Shown, render, shell, shown};
 use crate::{Shared, client, documents};
@@ -31,6 +32,12 @@ struct UnallocatedOrder {
     missing: usize,
 }
 
+/// A follow-up visit whose window is open, or closed without a visit.
+struct VisitDue {
+    patient_key: String,
+    follow_up: FollowUp,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
@@ -41,6 +48,7 @@ struct HomePage {
     is_clinician: bool,
     units: Vec<ReadyUnit>,
     unallocated: Vec<UnallocatedOrder>,
+    visits: Vec<VisitDue>,
     /// Why the clinic list could not be read, if it could not.
     error: Option<Shown>,
 }
@@ -51,8 +59,10 @@ struct ClinicData {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ClinicPatient {
     key: String,
+    follow_ups: Vec<FollowUp>,
     orders: Vec<ClinicOrder>,
 }
 
@@ -114,6 +124,7 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         is_clinician,
         units: worklist.units,
         unallocated: worklist.unallocated,
+        visits: worklist.visits,
         error: clinic_error,
     };
     render(StatusCode::OK, &page)
@@ -124,12 +135,23 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
 struct Worklist {
     units: Vec<ReadyUnit>,
     unallocated: Vec<UnallocatedOrder>,
+    visits: Vec<VisitDue>,
 }
 
 fn worklist(time: &crate::time::FacilityTime, data: ClinicData) -> Worklist {
     let now = Utc::now();
     let mut worklist = Worklist::default();
     for patient in data.patients {
+        worklist.visits.extend(
+            patient
+                .follow_ups
+                .into_iter()
+                .filter(FollowUp::needs_attention)
+                .map(|follow_up| VisitDue {
+                    patient_key: patient.key.clone(),
+                    follow_up,
+                }),
+        );
         for order in patient.orders.into_iter().filter(|order| order.active) {
             let missing = order
                 .schedule_days

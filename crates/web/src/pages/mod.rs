@@ -1,6 +1,7 @@
 //! The pages: one module per screen, and what they share.
 
 pub(crate) mod bedside;
+pub(crate) mod follow_ups;
 pub(crate) mod form;
 pub(crate) mod home;
 pub(crate) mod ledger;

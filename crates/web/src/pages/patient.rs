@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+use super::follow_ups::FollowUp;
 use super::form::{Fields, Refused};
 use super::patient_actions::{self, Action, NotDone};
 use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
@@ -70,6 +71,7 @@ struct PatientShown {
     weights: Vec<(String, String)>,
     orders: Vec<OrderShown>,
     administrations: Vec<AdministrationShown>,
+    follow_ups: Vec<FollowUp>,
     visits: Vec<VisitShown>,
     adverse_events: Vec<AdverseEventShown>,
 }
@@ -156,6 +158,7 @@ struct PatientRecord {
     weights: Vec<Weight>,
     orders: Vec<Order>,
     administrations: Vec<Administration>,
+    follow_ups: Vec<FollowUp>,
     visits: Vec<Visit>,
     adverse_events: Vec<AdverseEvent>,
 }
@@ -426,6 +429,7 @@ async fn page(
                 },
             })
             .collect(),
+        follow_ups: record.follow_ups,
         visits: record.visits.iter().map(visit_shown).collect(),
         adverse_events: record
             .adverse_events
