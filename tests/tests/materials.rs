@@ -272,14 +272,14 @@ async fn product_codes_are_defined_by_admins_and_read_by_everyone() {
             json!({ "code": "s1234", "text": "x" }),
             "VALIDATION",
             &admin,
-            Some("UNKNOWN_PRODUCT_CODE"),
+            Some("MALFORMED_PRODUCT_CODE"),
         ),
         (
             "a code too long",
             json!({ "code": "S12345", "text": "x" }),
             "VALIDATION",
             &admin,
-            Some("UNKNOWN_PRODUCT_CODE"),
+            Some("MALFORMED_PRODUCT_CODE"),
         ),
         (
             "a code defined twice",

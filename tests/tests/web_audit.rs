@@ -1,7 +1,10 @@
 //! The auditor's pages in a real headless Chromium: the ledger browser filtered by action, a
 //! unit's chain of custody as a timeline with its signatures, verification of the whole ledger
 //! and an entry's inclusion proof; a technician refused the ledger; an administrator creating
-//! and managing a user, others refused; QA's look-back from a lot and its signed recall; QA's review and signed release of a lot. Every page is checked with axe-core.
+//! and managing a user, others refused; an administrator defining product codes and QA
+//! importing the default release specification, others offered no form and refused; QA's
+//! look-back from a lot and its signed recall; QA's review and signed release of a lot. Every
+//! page is checked with axe-core.
 
 use cordtrace_domain::Role;
 use cordtrace_tests::browser::Browser;
@@ -299,4 +302,122 @@ async fn qa_reviews_a_lot_sees_its_blockers_and_releases_it_signed() {
     browser.assert_same_origin_only(server).await;
     browser.close().await;
     clinic.finish().await;
+}
+
+/// A form post from `browser`'s session with its valid CSRF token, as a forger who holds the
+/// session would send it: only the API's rules stand in the way.
+async fn post_with_session(
+    browser: &Browser,
+    server: &TestServer,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let csrf = browser
+        .eval("document.querySelector('input[name=csrf]').value")
+        .await;
+    let csrf = csrf.as_str().expect("a CSRF token on the page").to_owned();
+    let mut fields = vec![("csrf", csrf.as_str())];
+    fields.extend_from_slice(form);
+    let response = server
+        .client()
+        .post(server.url(path))
+        .header("Cookie", browser.cookie_header().await)
+        .form(&fields)
+        .send()
+        .await
+        .expect("an answer");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("a body"))
+}
+
+#[tokio::test]
+async fn an_administrator_defines_product_codes_and_qa_imports_the_default_specification() {
+    let server = TestServer::start().await;
+    server.user_token("admin.one", &[Role::Admin]).await;
+    server.user_token("qa.one", &[Role::Qa]).await;
+    server.user_token("tech.one", &[Role::Technician]).await;
+
+    let admin = Browser::launch().await;
+    admin.sign_in(&server, "admin.one", PASSWORD).await;
+    admin.goto(&server.url("/products")).await;
+    assert!(admin.text().await.contains("No product is defined yet."));
+    admin.assert_accessible("the product codes").await;
+
+    // A code outside the grammar is refused; what was typed stays, nothing is written.
+    let entries = server.ledger_entry_count().await;
+    admin.fill("#code", "s12").await;
+    admin
+        .fill(
+            "#description",
+            "UC-MSC drug product, cryopreserved, 50 mL bag",
+        )
+        .await;
+    admin.click("#define-product button[type=submit]").await;
+    let page = admin.text().await;
+    assert!(page.contains("MALFORMED_PRODUCT_CODE"), "{page}");
+    assert!(page.contains("a capital letter and four digits"), "{page}");
+    assert_eq!(
+        admin.eval("document.querySelector('#code').value").await,
+        json!("s12")
+    );
+    assert_eq!(server.ledger_entry_count().await, entries);
+    admin.assert_accessible("a refused product code").await;
+
+    admin.set_value("#code", "S1234").await;
+    admin.click("#define-product button[type=submit]").await;
+    let page = admin.text().await;
+    assert!(page.contains("Product S1234 defined."), "{page}");
+    let listed = admin
+        .eval("document.querySelector('#products tbody').innerText")
+        .await;
+    let listed = listed.as_str().unwrap_or_default();
+    assert!(
+        listed.contains("S1234") && listed.contains("50 mL bag"),
+        "{listed}"
+    );
+    admin.assert_same_origin_only(&server).await;
+    admin.close().await;
+
+    // A technician reads the codes but is offered no form; a forged post is refused by the API.
+    let tech = Browser::launch().await;
+    tech.sign_in(&server, "tech.one", PASSWORD).await;
+    tech.goto(&server.url("/products")).await;
+    assert!(tech.text().await.contains("S1234"));
+    assert!(!tech.has("#define-product").await);
+    let entries = server.ledger_entry_count().await;
+    let (status, body) = post_with_session(
+        &tech,
+        &server,
+        "/products",
+        &[("code", "S1235"), ("description", "forged")],
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("FORBIDDEN"), "{body}");
+    assert_eq!(server.ledger_entry_count().await, entries);
+    tech.goto(&server.url("/specifications")).await;
+    assert!(!tech.has("#import-default").await);
+    tech.close().await;
+
+    // QA imports the default specification once and reads its tests; a second import is
+    // refused with its code.
+    let qa = Browser::launch().await;
+    qa.sign_in(&server, "qa.one", PASSWORD).await;
+    qa.goto(&server.url("/specifications")).await;
+    assert!(qa.text().await.contains("No specification is defined yet."));
+    qa.click("#import-default button[type=submit]").await;
+    let page = qa.text().await;
+    assert!(page.contains("was imported"), "{page}");
+    assert!(page.contains("DRUG_PRODUCT version 1"), "{page}");
+    assert!(page.contains("CD73"), "{page}");
+    assert!(page.contains("STERILITY"), "{page}");
+    qa.assert_accessible("the specifications").await;
+    let entries = server.ledger_entry_count().await;
+    qa.click("#import-default button[type=submit]").await;
+    let page = qa.text().await;
+    assert!(page.contains("DUPLICATE_SPEC_VERSION"), "{page}");
+    assert_eq!(server.ledger_entry_count().await, entries);
+    qa.assert_same_origin_only(&server).await;
+    qa.close().await;
+    server.finish().await;
 }

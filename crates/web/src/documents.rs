@@ -113,4 +113,12 @@ documents! {
     BEDSIDE_PATIENT = "bedside_patient.graphql";
     /// `administerUnit`.
     ADMINISTER = "administer.graphql";
+    /// The product description codes, a page of them.
+    PRODUCTS = "products.graphql";
+    /// `defineProduct`.
+    DEFINE_PRODUCT = "define_product.graphql";
+    /// Every release specification version, with its tests.
+    SPECIFICATIONS = "specifications.graphql";
+    /// `importDefaultSpecification`.
+    IMPORT_DEFAULT_SPECIFICATION = "import_default_specification.graphql";
 }

@@ -86,6 +86,15 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::get))
         .route("/users/{id}/{action}", post(pages::users::act))
+        .route(
+            "/products",
+            get(pages::products::list).post(pages::products::define),
+        )
+        .route("/specifications", get(pages::specifications::list))
+        .route(
+            "/specifications/import-default",
+            post(pages::specifications::import_default),
+        )
         .route("/units/{id}", get(pages::unit::get))
         .route("/lots/{id}", get(pages::lot::get))
         .route("/static/{name}", get(assets::get))

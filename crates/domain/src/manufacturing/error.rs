@@ -149,6 +149,11 @@ pub enum ManufacturingError {
     /// A product code is not in the installation's table.
     #[error("product code {0} is not defined by this installation")]
     UnknownProductCode(String),
+    /// A product description code to define does not have its shape.
+    #[error(
+        "{0:?} is not a product description code: a capital letter and four digits, such as S1234"
+    )]
+    MalformedProductDescription(String),
     /// Two units would share DIN, product code and division.
     #[error("unit {0} already exists")]
     DuplicateUnit(String),
@@ -221,6 +226,7 @@ impl Refuse for ManufacturingError {
             | E::StepShape(_)
             | E::LotKindNotAllowed { .. }
             | E::UnknownProductCode(_)
+            | E::MalformedProductDescription(_)
             | E::BadList(_)
             | E::WrongMeaning { .. } => RefusalKind::Validation,
         }
@@ -261,6 +267,7 @@ impl Refuse for ManufacturingError {
             E::DeviationClosed(_) => "DEVIATION_CLOSED",
             E::NoImpactAssessment(_) => "NO_IMPACT_ASSESSMENT",
             E::UnknownProductCode(_) => "UNKNOWN_PRODUCT_CODE",
+            E::MalformedProductDescription(_) => "MALFORMED_PRODUCT_CODE",
             E::DuplicateUnit(_) => "DUPLICATE_UNIT",
             E::SameCustodian => "SAME_CUSTODIAN",
             E::NotInTransit(_) => "NOT_IN_TRANSIT",

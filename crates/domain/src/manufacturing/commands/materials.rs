@@ -122,9 +122,9 @@ pub fn define_product(
         && chars.next().is_some_and(|c| c.is_ascii_uppercase())
         && chars.all(|c| c.is_ascii_digit());
     if !valid {
-        return Err(ManufacturingError::UnknownProductCode(format!(
-            "{code} (a product description code is a capital letter and four digits)"
-        )));
+        return Err(ManufacturingError::MalformedProductDescription(
+            code.to_owned(),
+        ));
     }
     if state.products.contains_key(code) {
         return Err(ManufacturingError::Duplicate(format!(
