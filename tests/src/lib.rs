@@ -233,7 +233,9 @@ impl TestServer {
 
     /// A server on `database` with `settings`.
     pub async fn start_on(database: TestDatabase, settings: Settings) -> Self {
-        cordtrace_server::telemetry::init_logging(settings.log_format, &settings.log_level);
+        let filter = cordtrace_server::telemetry::log_filter(&settings.log_level)
+            .expect("the test log filter is valid");
+        cordtrace_server::telemetry::init_logging(settings.log_format, filter);
         let server = app::start(settings.clone())
             .await
             .expect("the server starts");

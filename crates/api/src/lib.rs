@@ -17,6 +17,7 @@ mod mirror;
 mod paging;
 mod production;
 mod redaction;
+mod refusal_log;
 mod release;
 mod signing;
 mod throttle;
@@ -62,6 +63,8 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .extension(cost::CostLimit)
+        // Outside the access control, so that it sees the access control's refusals too.
+        .extension(refusal_log::RefusalLog)
         // Outside the access control, so that it also sees the access control's refusals.
         .extension(field_errors::NullableFieldErrors)
         .extension(access::AccessControl)

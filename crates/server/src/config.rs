@@ -41,7 +41,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Log format.
     pub log_format: LogFormat,
-    /// Log filter, in `tracing` `EnvFilter` syntax.
+    /// Log filter directives, in `tracing` `EnvFilter` syntax, added to
+    /// [`DEFAULT_LOG_DIRECTIVES`](crate::telemetry::DEFAULT_LOG_DIRECTIVES) (a directive for the
+    /// same target replaces the default one).
     pub log_level: String,
     /// The checkpoint origin: a name for this installation's ledger, such as `cordtrace.example-facility.org/ledger`.
     pub origin: String,
@@ -108,7 +110,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("cordtrace-data"),
             database_url: None,
             log_format: LogFormat::Pretty,
-            log_level: "info,sea_orm_migration=warn".to_owned(),
+            log_level: String::new(),
             origin: "cordtrace.local/ledger".to_owned(),
             checkpoint_interval_secs: 10,
             signing_key_file: None,

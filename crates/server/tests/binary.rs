@@ -505,3 +505,229 @@ fn serve_with_no_configuration_uses_sqlite_in_cordtrace_data_and_stops_on_sigint
         "serve migrated the database that migrate sees"
     );
 }
+
+/// `query` with `variables` as `token`, over `client`; the answer and its `x-request-id`.
+async fn graphql(
+    client: &reqwest::Client,
+    addr: &str,
+    token: Option<&str>,
+    request_id: Option<&str>,
+    query: &str,
+    variables: serde_json::Value,
+) -> (serde_json::Value, String) {
+    let mut request = client
+        .post(format!("http://{addr}/graphql"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "query": query, "variables": variables }).to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(id) = request_id {
+        request = request.header("x-request-id", id);
+    }
+    let response = request.send().await.expect("an answer");
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|id| id.to_str().ok())
+        .expect("an x-request-id")
+        .to_owned();
+    (response.json().await.expect("JSON"), id)
+}
+
+#[tokio::test]
+async fn serve_logs_every_request_with_its_id_user_and_operation_and_no_personal_data() {
+    let database = TestDatabase::create().await.expect("a test database");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // The default filter, as an operator who sets nothing gets it.
+    let configured = || {
+        let mut command = cordtrace(dir.path());
+        command
+            .env_remove("CORDTRACE_LOG_LEVEL")
+            .env("CORDTRACE_DATABASE_URL", database.url())
+            .env("CORDTRACE_LISTEN", "127.0.0.1:0")
+            .env("CORDTRACE_LOG_FORMAT", "json");
+        command
+    };
+    for (username, role) in [("clin.log", "clinician"), ("tech.log", "technician")] {
+        assert_success(&run(
+            configured().args([
+                "users",
+                "add",
+                "--username",
+                username,
+                "--name",
+                "Invented Staff Member",
+                "--role",
+                role,
+            ]),
+            &format!("{PASSWORD}\n"),
+        ));
+    }
+    let mut served = Served::spawn(&mut configured());
+    let addr = served.address();
+    let client = reqwest::Client::new();
+    let login = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token user { id } } }";
+    let signed_in = |answer: &serde_json::Value| {
+        (
+            answer["data"]["login"]["token"]
+                .as_str()
+                .unwrap_or_else(|| panic!("a token: {answer}"))
+                .to_owned(),
+            answer["data"]["login"]["user"]["id"]
+                .as_str()
+                .expect("an id")
+                .to_owned(),
+        )
+    };
+    let (answer, _) = graphql(
+        &client,
+        &addr,
+        None,
+        None,
+        login,
+        serde_json::json!({ "u": "clin.log", "p": PASSWORD }),
+    )
+    .await;
+    let (clinician, clinician_id) = signed_in(&answer);
+    let (answer, _) = graphql(
+        &client,
+        &addr,
+        None,
+        None,
+        login,
+        serde_json::json!({ "u": "tech.log", "p": PASSWORD }),
+    )
+    .await;
+    let (technician, technician_id) = signed_in(&answer);
+
+    // Personal data entered by a clinician and a technician, under a request id of the client's.
+    let personal = [
+        "Invented Patient Logline",
+        "TEST-HRN-LOG9001",
+        "1984-05-17",
+        "Invented Donor Logline",
+        "TEST-MRN-LOG9002",
+        "invented.donor@example.test",
+    ];
+    let (registered, echoed) = graphql(
+        &client,
+        &addr,
+        Some(&clinician),
+        Some("trace-log-9001"),
+        "mutation($p: PatientPersonalDataInput!) { registerPatient(personalData: $p) { key } }",
+        serde_json::json!({ "p": {
+            "fullName": personal[0],
+            "hospitalRecordNumber": personal[1],
+            "dateOfBirth": personal[2],
+            "wristbandId": "LOG9001",
+        }}),
+    )
+    .await;
+    assert!(
+        registered["data"]["registerPatient"]["key"].is_string(),
+        "{registered}"
+    );
+    assert_eq!(
+        echoed, "trace-log-9001",
+        "the client's request id comes back"
+    );
+    let (donor, generated) = graphql(
+        &client,
+        &addr,
+        Some(&technician),
+        Some("not an acceptable id; it has spaces"),
+        "mutation($p: DonorPersonalDataInput!) { registerDonor(personalData: $p) { id } }",
+        serde_json::json!({ "p": {
+            "fullName": personal[3],
+            "hospitalRecordNumber": personal[4],
+            "contact": personal[5],
+        }}),
+    )
+    .await;
+    assert!(donor["data"]["registerDonor"]["id"].is_string(), "{donor}");
+    assert!(
+        uuid::Uuid::parse_str(&generated).is_ok(),
+        "an unacceptable id is replaced by a UUID: {generated}"
+    );
+    // A refusal and a failed sign-in.
+    let (refused, _) = graphql(
+        &client,
+        &addr,
+        Some(&technician),
+        None,
+        "{ patients { key } }",
+        serde_json::json!({}),
+    )
+    .await;
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{refused}"
+    );
+    graphql(
+        &client,
+        &addr,
+        None,
+        None,
+        login,
+        serde_json::json!({ "u": "clin.log", "p": "not the password at all" }),
+    )
+    .await;
+
+    let (status, log) = served.signal("TERM");
+    assert_eq!(status.code(), Some(0), "{log}");
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    let answered = |operation: &str| {
+        events
+            .iter()
+            .find(|event| {
+                event["message"] == "request answered" && event["span"]["operation"] == operation
+            })
+            .unwrap_or_else(|| panic!("no line for {operation}:\n{log}"))
+    };
+    let patient = answered("registerPatient");
+    assert_eq!(patient["level"], "INFO");
+    assert_eq!(patient["status"], 200);
+    assert!(patient["latency_ms"].is_number(), "{patient}");
+    assert_eq!(patient["span"]["method"], "POST");
+    assert_eq!(patient["span"]["route"], "/graphql");
+    assert_eq!(patient["span"]["operation_type"], "mutation");
+    assert_eq!(patient["span"]["user_id"], clinician_id.as_str());
+    assert_eq!(patient["span"]["request_id"], "trace-log-9001");
+    let donor = answered("registerDonor");
+    assert_eq!(donor["span"]["user_id"], technician_id.as_str());
+    assert_eq!(donor["span"]["request_id"], generated.as_str());
+    // Every line the refused request caused carries its id, the refusal among them.
+    let refusal = events
+        .iter()
+        .find(|event| event["message"] == "refused" && event["code"] == "FORBIDDEN")
+        .unwrap_or_else(|| panic!("no refusal line:\n{log}"));
+    assert_eq!(refusal["span"]["user_id"], technician_id.as_str());
+    assert!(refusal["span"]["request_id"].is_string(), "{refusal}");
+    let failed = events
+        .iter()
+        .find(|event| event["message"] == "sign-in refused")
+        .unwrap_or_else(|| panic!("no failed sign-in line:\n{log}"));
+    assert_eq!(failed["user_id"], clinician_id.as_str());
+    assert_eq!(failed["level"], "WARN");
+    // Nothing a person typed about themselves or a patient, no secret, no colour escapes.
+    for value in personal
+        .iter()
+        .copied()
+        .chain([PASSWORD, clinician.as_str(), technician.as_str()])
+    {
+        assert!(!log.contains(value), "{value:?} is in the log:\n{log}");
+    }
+    assert!(
+        !log.contains("Invented Staff Member"),
+        "a name is in the log"
+    );
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour escapes in a log that is not a terminal"
+    );
+    database.drop_database().await.expect("dropped");
+}

@@ -77,6 +77,10 @@ pub(crate) async fn visitor(web: &Web, headers: &HeaderMap) -> Result<Visitor, (
         });
     };
     let viewer = web.api.viewer_for_token(token).await.map_err(|_| ())?;
+    if let Viewer::Session(session) = &viewer {
+        // The server's request span declares this field: its log line then names the user.
+        tracing::Span::current().record("user_id", tracing::field::display(session.user.id));
+    }
     Ok(Visitor {
         token: Some(token.to_owned()),
         viewer,

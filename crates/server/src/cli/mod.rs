@@ -93,7 +93,14 @@ impl Cli {
                 return ExitCode::from(2);
             }
         };
-        telemetry::init_logging(settings.log_format, &settings.log_level);
+        let filter = match telemetry::log_filter(&settings.log_level) {
+            Ok(filter) => filter,
+            Err(error) => {
+                eprintln!("error: invalid configuration: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        telemetry::init_logging(settings.log_format, filter);
         match self.command.run(settings).await {
             Ok(code) => code,
             Err(error) => {

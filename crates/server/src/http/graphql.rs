@@ -221,10 +221,16 @@ async fn execute(
             );
         }
     };
+    if let Some((operation_type, field)) = &label {
+        super::request_log::record_operation(&operation_type.to_string(), field);
+    }
     let viewer = match viewer(state, headers, media_type).await {
         Ok(viewer) => viewer,
         Err(response) => return response,
     };
+    if let Viewer::Session(session) = &viewer {
+        super::request_log::record_user(session.user.id);
+    }
     // The client's address is what the sign-in throttle counts failures by.
     let request = request.data(viewer).data(ClientAddress(client.ip()));
     let mut response = state.schema.execute(request).await;

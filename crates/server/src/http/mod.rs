@@ -6,6 +6,7 @@ mod graphql;
 mod health;
 mod json;
 mod limits;
+mod request_log;
 mod serve;
 mod viewer;
 
@@ -21,6 +22,7 @@ use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower::load_shed::LoadShedLayer;
 use tower::util::MapRequestLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use limits::Limits;
@@ -52,8 +54,8 @@ pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Outermost first: refuse requests beyond the in-flight bound (one semaphore for every
         // route) before spending anything on them, not even a log line (they are counted in
-        // `cordtrace_http_requests_shed_total`); trace the others and start their body's
-        // deadline.
+        // `cordtrace_http_requests_shed_total`); give the others a request id, log them with it
+        // and start their body's deadline.
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
@@ -63,7 +65,16 @@ pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings)
                 .layer(GlobalConcurrencyLimitLayer::new(
                     limits.max_in_flight_requests,
                 ))
-                .layer(TraceLayer::new_for_http())
+                .layer(MapRequestLayer::new(request_log::drop_unacceptable_id))
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_log::RequestSpan)
+                        .on_request(())
+                        .on_response(request_log::ResponseLine)
+                        .on_failure(request_log::FailureLine),
+                )
                 .layer(MapRequestLayer::new(move |request| {
                     limits::with_body_deadline(request, body_read_timeout)
                 })),

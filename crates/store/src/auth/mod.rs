@@ -108,6 +108,24 @@ pub async fn login(
     };
     let committed = executor.execute(Actor::System, command).await?;
     if !committed.output.accepted {
+        // By user id, never by name: an operator can tell attacks on one account from a
+        // forgotten password without the log holding who the person is.
+        let user = &committed.output.user;
+        match user.locked_until {
+            Some(until) => tracing::warn!(
+                target: "cordtrace::security",
+                user_id = %user.id,
+                locked_until = %until.as_datetime(),
+                "sign-in refused: the account is locked"
+            ),
+            None => tracing::warn!(
+                target: "cordtrace::security",
+                user_id = %user.id,
+                failed_logins = user.failed_logins,
+                active = user.active,
+                "sign-in refused"
+            ),
+        }
         return Ok(None);
     }
     let now = crate::executor::now();
