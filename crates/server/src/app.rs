@@ -10,8 +10,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Settings;
+use crate::exposition;
 use crate::http::{AppState, router};
-use crate::telemetry;
 use crate::{checkpointer, keys};
 
 /// Opens the configured database, creating the data directory for SQLite, and migrates it.
@@ -82,7 +82,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
     let state = AppState {
         schema: cordtrace_api::schema(api.clone()),
         api,
-        metrics: telemetry::metrics_handle(),
+        metrics: exposition::metrics_handle(),
     };
     let limits = settings.http_limits();
     let web = cordtrace_web::WebSettings {

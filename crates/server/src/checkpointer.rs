@@ -33,9 +33,12 @@ pub fn spawn(
 async fn sign(executor: &Executor, signer: &LedgerSigner) {
     match checkpoints::sign(executor, signer.clone()).await {
         Ok(Some(checkpoint)) => {
-            tracing::debug!(size = checkpoint.size, root = %checkpoint.root, "signed a checkpoint");
+            tracing::info!(size = checkpoint.size, root = %checkpoint.root, "signed a checkpoint");
         }
         Ok(None) => {}
-        Err(error) => tracing::error!(error = %error, "could not sign a checkpoint"),
+        Err(error) => {
+            metrics::counter!("cordtrace_checkpoint_signing_failures_total").increment(1);
+            tracing::error!(error = %error, "could not sign a checkpoint");
+        }
     }
 }

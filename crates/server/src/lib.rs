@@ -7,6 +7,7 @@ pub mod app;
 mod checkpointer;
 pub mod cli;
 pub mod config;
+pub mod exposition;
 mod http;
 pub mod keys;
 pub mod telemetry;

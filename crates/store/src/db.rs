@@ -15,6 +15,22 @@ pub enum Backend {
     Postgres,
 }
 
+/// How many connections a pool holds, and how many of them wait for work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections open.
+    pub open: u32,
+    /// Of those, idle.
+    pub idle: u32,
+}
+
+impl PoolUsage {
+    /// Connections in use by a query or a transaction.
+    pub fn in_use(&self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}
+
 /// A PostgreSQL advisory lock key ("cordmigr" in ASCII) held while migrating.
 const MIGRATION_LOCK: i64 = 0x636f_7264_6d69_6772;
 
@@ -100,6 +116,26 @@ impl Database {
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The pool's connections as they stand: open, and of those idle (the rest are in use).
+    pub fn pool_usage(&self) -> PoolUsage {
+        // The backend was chosen from the URL this connection was made from, so the pool is
+        // of that kind: the accessors' panics for another kind cannot happen.
+        let (open, idle) = match self.backend {
+            Backend::Sqlite => {
+                let pool = self.connection.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            Backend::Postgres => {
+                let pool = self.connection.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        PoolUsage {
+            open,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+        }
     }
 
     /// Applies pending migrations.

@@ -193,14 +193,24 @@ impl LedgerQuery {
         let verifier = CheckpointVerifier::new(&api.signer.verifier_key())
             .map_err(|error| ApiError::internal(&error))?;
         match verify::verify(api.executor.database(), &verifier).await {
-            Ok(report) => Ok(VerificationResult::passed(report)),
+            Ok(report) => {
+                metrics::counter!(VERIFICATIONS, "result" => "ok").increment(1);
+                Ok(VerificationResult::passed(report))
+            }
             Err(verify::VerifyError::Fault(fault)) => {
+                // The one alert a ledger operator must not miss; the fault's detail is in
+                // the answer, not in the log (it may quote a record).
+                metrics::counter!(VERIFICATIONS, "result" => "failed").increment(1);
+                tracing::error!(target: "cordtrace::security", "ledger verification failed");
                 Ok(VerificationResult::failed(fault, started.elapsed()))
             }
             Err(verify::VerifyError::Query(error)) => Err(error.into()),
         }
     }
 }
+
+/// Verifications run through the API, by result: what an alert on a failing ledger reads.
+const VERIFICATIONS: &str = "cordtrace_ledger_verifications_total";
 
 fn proof_error(error: proofs::ProofRequestError) -> ApiError {
     match error {

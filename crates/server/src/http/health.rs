@@ -24,15 +24,11 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
 
 /// Prometheus text exposition.
 pub async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    match cordtrace_store::ledger::size(state.api.executor.database()).await {
-        Ok(entries) => metrics::gauge!("cordtrace_ledger_entries").set(entries as f64),
-        Err(error) => tracing::warn!(error = %error, "metrics: could not read the ledger size"),
-    }
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        crate::exposition::scrape(&state.metrics, &state.api.executor).await,
     )
 }

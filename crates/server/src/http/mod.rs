@@ -7,6 +7,7 @@ mod health;
 mod json;
 mod limits;
 mod request_log;
+mod route_metrics;
 mod serve;
 mod viewer;
 
@@ -54,8 +55,8 @@ pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         // Outermost first: refuse requests beyond the in-flight bound (one semaphore for every
         // route) before spending anything on them, not even a log line (they are counted in
-        // `cordtrace_http_requests_shed_total`); give the others a request id, log them with it
-        // and start their body's deadline.
+        // `cordtrace_http_requests_shed_total`); give the others a request id, log them with it,
+        // count and time them by route and start their body's deadline.
         .layer(
             ServiceBuilder::new()
                 .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
@@ -75,6 +76,7 @@ pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings)
                         .on_response(request_log::ResponseLine)
                         .on_failure(request_log::FailureLine),
                 )
+                .layer(axum::middleware::from_fn(route_metrics::record))
                 .layer(MapRequestLayer::new(move |request| {
                     limits::with_body_deadline(request, body_read_timeout)
                 })),

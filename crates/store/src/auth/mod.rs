@@ -85,6 +85,7 @@ pub async fn login(
         // (ARCHITECTURE.md, "Failed sign-ins"). The typed name is not logged either: it may be
         // a password typed into the wrong field.
         password::verify(None, password).await;
+        metrics::counter!("cordtrace_logins_failed_total").increment(1);
         tracing::warn!(target: "cordtrace::security", "sign-in refused: no such active user");
         return Ok(None);
     };
@@ -106,8 +107,13 @@ pub async fn login(
         }),
         policy: policy.lockout,
     };
+    let was_locked = user.locked_until;
     let committed = executor.execute(Actor::System, command).await?;
     if !committed.output.accepted {
+        metrics::counter!("cordtrace_logins_failed_total").increment(1);
+        if committed.output.user.locked_until.is_some() && was_locked.is_none() {
+            metrics::counter!("cordtrace_accounts_locked_total").increment(1);
+        }
         // By user id, never by name: an operator can tell attacks on one account from a
         // forgotten password without the log holding who the person is.
         let user = &committed.output.user;
@@ -198,6 +204,16 @@ pub async fn sign(
     };
     let committed = executor.execute(Actor::System, command).await?;
     if !committed.output.accepted {
+        metrics::counter!("cordtrace_signatures_rejected_total").increment(1);
+        if committed.output.user.locked_until.is_some() && signer.locked_until.is_none() {
+            metrics::counter!("cordtrace_accounts_locked_total").increment(1);
+        }
+        tracing::warn!(
+            target: "cordtrace::security",
+            user_id = %signer.id,
+            locked = committed.output.user.locked_until.is_some(),
+            "signature refused"
+        );
         return Err(SignatureError::Rejected);
     }
     Ok(Signature {
