@@ -460,17 +460,19 @@ async fn errors_from_resolvers_have_a_code_and_no_internals() {
 async fn health_is_200_only_while_the_database_answers_and_failures_stay_opaque() {
     let server = TestServer::start().await;
     let token = server.user_token("qa.health", &[Role::Qa]).await;
-    let health = async |server: &TestServer| {
+    let status = async |server: &TestServer, path: &str| {
         server
             .client()
-            .get(server.url("/healthz"))
+            .get(server.url(path))
             .send()
             .await
             .expect("an answer")
             .status()
             .as_u16()
     };
-    assert_eq!(health(&server).await, 200);
+    for probe in ["/healthz", "/readyz", "/livez"] {
+        assert_eq!(status(&server, probe).await, 200, "{probe}");
+    }
     if server.is_postgres() {
         // Take the database away under the running server.
         let url = server.settings.database_url();
@@ -486,7 +488,10 @@ async fn health_is_200_only_while_the_database_answers_and_failures_stay_opaque(
         .await
         .expect("dropped");
         admin.close().await.expect("closed");
-        assert_eq!(health(&server).await, 503);
+        assert_eq!(status(&server, "/healthz").await, 503);
+        assert_eq!(status(&server, "/readyz").await, 503);
+        // Alive without its database: restarting the process would not bring it back.
+        assert_eq!(status(&server, "/livez").await, 200);
 
         // Requests fail with an opaque INTERNAL in the media type the client asked for.
         for token in [None, Some(token.as_str())] {

@@ -293,6 +293,14 @@ async fn beyond_max_in_flight_requests_a_request_is_refused_503_at_once() {
         }
     }
     let refused = refused.expect("a request beyond max_in_flight_requests is refused");
+    // Saturated, but alive: the liveness probe is answered outside the bound.
+    let live = client
+        .get(server.url("/livez"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(live.status().as_u16(), 200);
+    assert_eq!(live.text().await.expect("a body"), "live");
     assert_eq!(
         refused
             .headers()

@@ -1,4 +1,4 @@
-//! `/healthz` and `/metrics`.
+//! The probes (`/livez`, `/readyz` and its older name `/healthz`) and `/metrics`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,8 +9,15 @@ use axum::response::IntoResponse;
 
 use super::AppState;
 
-/// 200 when the database answers within two seconds, 503 otherwise.
-pub async fn healthz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+/// 200 while the process serves HTTP at all: it needs nothing else, not even the database.
+pub async fn livez() -> impl IntoResponse {
+    (StatusCode::OK, "live")
+}
+
+/// Ready for requests: 200 when the database answers within two seconds, 503 otherwise (and
+/// 503 from the in-flight bound when the server is saturated, so that a balancer sends the
+/// next request elsewhere).
+pub async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
     let database = state.api.executor.database();
     match tokio::time::timeout(Duration::from_secs(2), database.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ok"),

@@ -45,10 +45,14 @@ pub struct AppState {
 pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings) -> Router {
     let body_read_timeout = limits.body_read_timeout;
     let web = cordtrace_web::router(state.schema.clone(), state.api.clone(), web);
+    // Liveness is answered outside every bound and log below: a server saturated with requests
+    // is alive, and an orchestrator that restarts it for being busy makes the overload worse.
+    let liveness = Router::new().route("/livez", get(health::livez));
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/certificates/{lot_id}", get(certificate::get))
-        .route("/healthz", get(health::healthz))
+        .route("/healthz", get(health::readyz))
+        .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .with_state(Arc::new(state))
         .merge(web)
@@ -81,4 +85,5 @@ pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings)
                     limits::with_body_deadline(request, body_read_timeout)
                 })),
         )
+        .merge(liveness)
 }
