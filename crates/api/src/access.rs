@@ -226,6 +226,11 @@ pub const RULES: &[(&str, Access)] = &[
     ("Query.materialLots", Access::Roles(INTAKE_READERS)),
     ("Query.equipment", Access::Roles(INTAKE_READERS)),
     ("Query.equipmentList", Access::Roles(INTAKE_READERS)),
+    ("Query.equipmentByAssetTag", Access::Roles(INTAKE_READERS)),
+    (
+        "Query.materialLotsBySupplierLot",
+        Access::Roles(INTAKE_READERS),
+    ),
     ("Query.products", Access::Roles(EVERY_ROLE)),
     ("Donor.personalData", Access::Roles(DONOR_STAFF)),
     // Release: analysts begin testing and record results; QA imports and defines

@@ -121,4 +121,91 @@ documents! {
     SPECIFICATIONS = "specifications.graphql";
     /// `importDefaultSpecification`.
     IMPORT_DEFAULT_SPECIFICATION = "import_default_specification.graphql";
+    /// A page of donors: key, eligibility, consent, flags.
+    DONORS = "donors.graphql";
+    /// One donor with consent, screening, eligibility and donations, and the screening panel.
+    DONOR = "donor.graphql";
+    /// A donor's personal data, for those who may read it.
+    DONOR_PERSONAL = "donor_personal.graphql";
+    /// `registerDonor`.
+    REGISTER_DONOR = "register_donor.graphql";
+    /// `recordConsent`.
+    RECORD_CONSENT = "record_consent.graphql";
+    /// `withdrawConsent`.
+    WITHDRAW_CONSENT = "withdraw_consent.graphql";
+    /// `recordScreening`.
+    RECORD_SCREENING = "record_screening.graphql";
+    /// `determineEligibility`.
+    DETERMINE_ELIGIBILITY = "determine_eligibility.graphql";
+    /// A page of donations with their receipt.
+    DONATIONS = "donations.graphql";
+    /// One donation with its receipt.
+    DONATION = "donation.graphql";
+    /// `registerDonation`.
+    REGISTER_DONATION = "register_donation.graphql";
+    /// `receiveDonation`.
+    RECEIVE_DONATION = "receive_donation.graphql";
+    /// A donation's id by its DIN, for search.
+    DONATION_BY_DIN = "donation_by_din.graphql";
+    /// The technician's worklist: lots in process, and drug product lots (for their units).
+    LAB_LOTS = "lab_lots.graphql";
+    /// The steps of a lot, for its current step.
+    LAB_STEPS = "lab_steps.graphql";
+    /// The units of a lot with their custody, for the hand-offs waiting.
+    LAB_UNITS = "lab_units.graphql";
+    /// The measurement kinds with the unit and range the API documents for each.
+    MEASUREMENT_KINDS = "measurement_kinds.graphql";
+    /// `recordStep`.
+    RECORD_STEP = "record_step.graphql";
+    /// A piece of equipment by its scanned asset tag.
+    EQUIPMENT_BY_ASSET_TAG = "equipment_by_asset_tag.graphql";
+    /// The material lots of a scanned supplier lot number.
+    MATERIAL_LOTS_BY_SUPPLIER_LOT = "material_lots_by_supplier_lot.graphql";
+    /// `openDeviation`.
+    OPEN_DEVIATION = "open_deviation.graphql";
+    /// `fillUnits`.
+    FILL_UNITS = "fill_units.graphql";
+    /// `completeLot`.
+    COMPLETE_LOT = "complete_lot.graphql";
+    /// `storeUnit`.
+    STORE_UNIT = "store_unit.graphql";
+    /// `dispatchUnit`.
+    DISPATCH_UNIT = "dispatch_unit.graphql";
+    /// A unit's lineage: everything behind it.
+    LINEAGE_UNIT = "lineage_unit.graphql" + "lineage_upstream.graphql" + "lineage_records.graphql";
+    /// A lot's lineage: everything behind it and a page of what was made from it.
+    LINEAGE_LOT = "lineage_lot.graphql" + "lineage_upstream.graphql" + "lineage_downstream.graphql"
+        + "lineage_records.graphql";
+    /// A donor's lineage: her donations and a page of what was made from them.
+    LINEAGE_DONOR = "lineage_donor.graphql" + "lineage_downstream.graphql" + "lineage_records.graphql";
+    /// A donation's lineage: its donor and a page of what was made from it.
+    LINEAGE_DONATION = "lineage_donation.graphql" + "lineage_downstream.graphql"
+        + "lineage_records.graphql";
+    /// A material lot's lineage: a page of what the steps using it made.
+    LINEAGE_MATERIAL_LOT = "lineage_material_lot.graphql" + "lineage_downstream.graphql"
+        + "lineage_records.graphql";
+    /// A lot's record for its review's forms: result ids and retests, steps, deviations.
+    RELEASE_RECORD = "release_record.graphql";
+    /// `beginTesting`.
+    BEGIN_TESTING = "begin_testing.graphql";
+    /// `recordTestResult`.
+    RECORD_TEST_RESULT = "record_test_result.graphql";
+    /// `invalidateTestResult`.
+    INVALIDATE_TEST_RESULT = "invalidate_test_result.graphql";
+    /// `closeInvestigation`.
+    CLOSE_INVESTIGATION = "close_investigation.graphql";
+    /// `assessDeviation`.
+    ASSESS_DEVIATION = "assess_deviation.graphql";
+    /// `closeDeviation`.
+    CLOSE_DEVIATION = "close_deviation.graphql";
+    /// Material lots and equipment.
+    MATERIALS = "materials.graphql";
+    /// `registerMaterialLot`.
+    REGISTER_MATERIAL_LOT = "register_material_lot.graphql";
+    /// `setMaterialQcStatus`.
+    SET_MATERIAL_QC_STATUS = "set_material_qc_status.graphql";
+    /// `registerEquipment`.
+    REGISTER_EQUIPMENT = "register_equipment.graphql";
+    /// `calibrateEquipment`.
+    CALIBRATE_EQUIPMENT = "calibrate_equipment.graphql";
 }

@@ -79,9 +79,15 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         )
         .route("/release", get(pages::release::queue))
         .route("/release/{lot_id}", get(pages::release::review))
-        .route("/release/{lot_id}/{decision}", post(pages::release::decide))
+        .route(
+            "/release/{lot_id}/{action}",
+            post(pages::release_actions::post),
+        )
+        .route("/materials", get(pages::materials::get))
+        .route("/materials/{action}", post(pages::materials::post))
         .route("/ledger", get(pages::ledger::get))
         .route("/custody/{kind}/{id}", get(pages::ledger::custody))
+        .route("/lineage/{kind}/{id}", get(pages::lineage::get))
         .route("/verification", get(pages::verification::get))
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::get))
@@ -96,7 +102,23 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
             post(pages::specifications::import_default),
         )
         .route("/units/{id}", get(pages::unit::get))
+        .route("/units/{id}/{action}", post(pages::unit::post))
         .route("/lots/{id}", get(pages::lot::get))
+        .route("/lots/{id}/{action}", post(pages::lot::post))
+        .route("/measurements/check", get(pages::lot::check))
+        .route(
+            "/donors",
+            get(pages::donors::list).post(pages::donors::register),
+        )
+        .route("/donors/{id}", get(pages::donors::get))
+        .route("/donors/{id}/{action}", post(pages::donors::post))
+        .route(
+            "/donations",
+            get(pages::donations::list).post(pages::donations::register),
+        )
+        .route("/donations/din-check", get(pages::din_check::get))
+        .route("/donations/{id}", get(pages::donations::get))
+        .route("/donations/{id}/receive", post(pages::donations::receive))
         .route("/static/{name}", get(assets::get))
         .layer(axum::middleware::from_fn(headers::secure))
         .with_state(web)

@@ -135,6 +135,38 @@ impl IntakeQuery {
             .ok_or_else(|| ApiError::not_found(format!("equipment {id}")))
     }
 
+    /// The piece of equipment with an asset tag, as scanned from the device.
+    async fn equipment_by_asset_tag(
+        &self,
+        ctx: &Context<'_>,
+        asset_tag: String,
+    ) -> ApiResult<EquipmentObject> {
+        let (api, _) = parts(ctx)?;
+        let asset_tag = asset_tag.trim();
+        reads::equipment_by_asset_tag(api.executor.database(), asset_tag)
+            .await?
+            .map(EquipmentObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("equipment {asset_tag}")))
+    }
+
+    /// Every material lot with a supplier lot number, as scanned from its label, in
+    /// registration order; empty when none has it. Two suppliers may use the same number, so
+    /// a client that finds several asks for the lot's own id.
+    async fn material_lots_by_supplier_lot(
+        &self,
+        ctx: &Context<'_>,
+        supplier_lot: String,
+    ) -> ApiResult<Vec<MaterialLotObject>> {
+        let (api, _) = parts(ctx)?;
+        Ok(
+            reads::material_lots_by_supplier_lot(api.executor.database(), supplier_lot.trim())
+                .await?
+                .into_iter()
+                .map(MaterialLotObject::from)
+                .collect(),
+        )
+    }
+
     /// Equipment in registration order. The cursor is the equipment's id.
     async fn equipment_list(
         &self,

@@ -337,6 +337,42 @@ pub async fn equipment_item(
     )
 }
 
+/// The piece of equipment whose (unique) asset tag is `asset_tag`, if one is registered.
+pub async fn equipment_by_asset_tag(
+    database: &Database,
+    asset_tag: &str,
+) -> Result<Option<Equipment>, QueryError> {
+    Ok(materials::load_equipment(
+        database.connection(),
+        EquipmentFilter::AssetTag(asset_tag.to_owned()),
+    )
+    .await?
+    .into_values()
+    .next())
+}
+
+/// Every material lot whose supplier lot number is `supplier_lot`, in registration order:
+/// two suppliers may use the same number, so there may be several.
+pub async fn material_lots_by_supplier_lot(
+    database: &Database,
+    supplier_lot: &str,
+) -> Result<Vec<MaterialLot>, QueryError> {
+    let db = database.connection();
+    let ids: Vec<MaterialLotId> = material_lot::Entity::find()
+        .filter(material_lot::Column::SupplierLot.eq(supplier_lot))
+        .order_by_asc(material_lot::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| MaterialLotId::from_uuid(row.id))
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let loaded = materials::load_material_lots(db, Some(ids.clone())).await?;
+    Ok(in_order(ids, loaded))
+}
+
 /// Up to `first` pieces of equipment registered after `after`, in registration order.
 pub async fn equipment_page(
     database: &Database,

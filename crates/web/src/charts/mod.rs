@@ -29,4 +29,5 @@ pub(crate) mod bars;
 #[cfg(test)]
 mod check;
 pub(crate) mod course;
+pub(crate) mod lineage;
 mod svg;

@@ -8,6 +8,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::follow_ups::FollowUp;
+use super::lab_worklist::{self, LabWorklist};
 use super::patient::thaw_shown;
 use super::{Layout, Shown, render, shell, shown};
 use crate::{Shared, client, documents};
@@ -51,6 +52,8 @@ struct HomePage {
     visits: Vec<VisitDue>,
     /// Why the clinic list could not be read, if it could not.
     error: Option<Shown>,
+    /// A technician's worklist.
+    lab: Option<LabWorklist>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +119,11 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
     } else {
         (Worklist::default(), None)
     };
+    let lab = if shell.has_role("TECHNICIAN") {
+        Some(lab_worklist::read(&web, &shell).await)
+    } else {
+        None
+    };
     let page = HomePage {
         layout: shell.layout(),
         printed_name: shell.me.printed_name.clone(),
@@ -126,6 +134,7 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         unallocated: worklist.unallocated,
         visits: worklist.visits,
         error: clinic_error,
+        lab,
     };
     render(StatusCode::OK, &page)
 }

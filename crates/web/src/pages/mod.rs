@@ -1,12 +1,21 @@
 //! The pages: one module per screen, and what they share.
 
 pub(crate) mod bedside;
+pub(crate) mod din_check;
+pub(crate) mod donations;
+pub(crate) mod donor_actions;
+pub(crate) mod donors;
 pub(crate) mod follow_ups;
 pub(crate) mod form;
 pub(crate) mod home;
+pub(crate) mod lab_worklist;
 pub(crate) mod ledger;
+pub(crate) mod lineage;
 pub(crate) mod lookback;
 pub(crate) mod lot;
+pub(crate) mod lot_actions;
+pub(crate) mod materials;
+pub(crate) mod materials_actions;
 pub(crate) mod outcomes;
 pub(crate) mod password;
 pub(crate) mod patient;
@@ -14,10 +23,13 @@ pub(crate) mod patient_actions;
 pub(crate) mod patients;
 pub(crate) mod products;
 pub(crate) mod release;
+pub(crate) mod release_actions;
+pub(crate) mod release_record;
 pub(crate) mod search;
 pub(crate) mod signin;
 pub(crate) mod specifications;
 pub(crate) mod unit;
+pub(crate) mod unit_actions;
 pub(crate) mod users;
 pub(crate) mod verification;
 

@@ -2,19 +2,22 @@
 //! `/release/{lotId}`, a lot's review (the specification in force, every result against its
 //! criterion with PASS or FAIL in words, investigations, donors) with the release or
 //! rejection signed with the meaning APPROVAL. A release the API refuses lists every unmet
-//! condition.
+//! condition. The review also carries the forms of [`super::release_actions`] (results,
+//! invalidations, investigations, deviations) for the roles the API lets use them.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::form::Fields;
-use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, shown, status_for};
-use crate::{Shared, Web, client, csrf, documents, session};
+use super::form::{Fields, Refused};
+use super::release_actions::Action;
+use super::release_record::{self, Record};
+use super::{Layout, Shell, Shown, error_page, render, shell, shown, status_for};
+use crate::{Shared, Web, client, csrf, documents};
 
 #[derive(Template)]
 #[template(path = "release_queue.html")]
@@ -41,9 +44,95 @@ struct ReviewPage {
     check: ReleaseCheck,
     certificate: Certificate,
     may_decide: bool,
+    /// The analyst's forms (results) are offered.
+    analyst: bool,
+    /// QA's forms (invalidation, investigations, deviations) are offered.
+    qa: bool,
+    /// The impact assessment of a deviation is offered (its reporters: technicians and QA).
+    may_assess: bool,
+    record: Record,
+    /// `Europe/Paris, now +01:00`: the zone a typed time is read in.
+    time_zone: String,
+    now_local: String,
     signer: String,
     done: Option<String>,
+    /// A refused disposition.
     error: Option<Shown>,
+    /// A refused form of [`super::release_actions`].
+    refused: Option<Refused>,
+}
+
+impl ReviewPage {
+    /// The value to show in `name` of `form`: what was typed when that form was refused,
+    /// otherwise `default`.
+    fn value<'a>(&'a self, form: &str, name: &str, default: &'a str) -> &'a str {
+        self.refused
+            .as_ref()
+            .and_then(|refused| refused.value(form, name))
+            .unwrap_or(default)
+    }
+
+    /// The refusal of `form`, if that form was refused.
+    fn error_of(&self, form: &str) -> Option<&Shown> {
+        self.refused
+            .as_ref()
+            .filter(|refused| refused.form == form)
+            .map(|refused| &refused.shown)
+    }
+
+    /// Whether the refusal of `form` concerns its field `name`.
+    fn concerns(&self, form: &str, name: &str) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|refused| refused.form == form && refused.field.as_deref() == Some(name))
+    }
+
+    /// Whether the refusal of `form` names no field of it (shown above the form).
+    fn unplaced(&self, form: &str) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|refused| refused.form == form && refused.field.is_none())
+    }
+
+    /// The refusal of a form this page does not hold for the viewer (a forged post, or one
+    /// naming a record that no longer takes it), shown at the top since it has no form to
+    /// stand by.
+    fn refused_elsewhere(&self) -> Option<&Shown> {
+        let refused = self.refused.as_ref()?;
+        let id = refused.fields.text("id");
+        let deviation = |assessed: bool| {
+            self.record.deviations.iter().any(|deviation| {
+                deviation.id == id
+                    && deviation.open
+                    && deviation.impact_assessment.is_some() == assessed
+            })
+        };
+        let held = match Action::ALL
+            .into_iter()
+            .find(|action| action.name() == refused.form)?
+        {
+            Action::BeginTesting => self.analyst && self.certificate.specification.is_none(),
+            Action::RecordResult => self.analyst && self.certificate.specification.is_some(),
+            Action::InvalidateResult => self.qa && self.record.has_standing_result(),
+            Action::CloseInvestigation => {
+                self.qa
+                    && self.record.investigations.iter().any(|investigation| {
+                        investigation.id == id && investigation.conclusion.is_none()
+                    })
+            }
+            Action::AssessDeviation => self.may_assess && deviation(false),
+            Action::CloseDeviation => self.qa && deviation(true),
+        };
+        (!held).then_some(&refused.shown)
+    }
+
+    /// Whether the refused form was `form` for the record `id`, when the page holds one such
+    /// form per record (posted as `id`); `id` is empty for a form the page holds once.
+    fn refused_for(&self, form: &str, id: &str) -> bool {
+        self.refused
+            .as_ref()
+            .is_some_and(|refused| refused.form == form && refused.fields.text("id") == id)
+    }
 }
 
 #[derive(Deserialize)]
@@ -114,7 +203,6 @@ struct Specification {
 struct Test {
     code: String,
     name: String,
-    unit: Option<String>,
     criterion: Criterion,
     results: Vec<TestResult>,
 }
@@ -132,6 +220,8 @@ struct TestResult {
     evaluation: String,
     analyst: Staff,
     current: bool,
+    /// The invalidated result this one retests.
+    retest_of: Option<String>,
     invalidation: Option<Invalidation>,
 }
 
@@ -211,17 +301,28 @@ pub(crate) async fn queue(State(web): State<Shared>, headers: HeaderMap) -> Resp
     )
 }
 
+/// `?done=`: the form of [`super::release_actions`] just done.
+#[derive(Deserialize)]
+pub(crate) struct Done {
+    done: Option<String>,
+}
+
 /// `GET /release/{lotId}`.
 pub(crate) async fn review(
     State(web): State<Shared>,
     headers: HeaderMap,
     Path(lot_id): Path<String>,
+    Query(done): Query<Done>,
 ) -> Response {
     let shell = match shell(&web, &headers).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };
-    review_page(&web, &shell, &lot_id, None, None).await
+    let outcome = Action::ALL
+        .into_iter()
+        .find(|action| done.done.as_deref() == Some(action.name()))
+        .map_or(Outcome::Read, |action| Outcome::Done(action.done()));
+    review_page(&web, &shell, &lot_id, outcome).await
 }
 
 /// The decisions QA signs, as named in their URL (`/release/{lotId}/{decision}`).
@@ -232,22 +333,15 @@ pub(crate) enum Decision {
     Reject,
 }
 
-/// `POST /release/{lotId}/{decision}`.
+/// `POST /release/{lotId}/{decision}`, once [`super::release_actions::post`] checked the
+/// CSRF token and the session.
 pub(crate) async fn decide(
-    State(web): State<Shared>,
-    headers: HeaderMap,
-    Path((lot_id, decision)): Path<(String, Decision)>,
-    Form(fields): Form<Vec<(String, String)>>,
+    web: &Web,
+    shell: &Shell,
+    lot_id: &str,
+    decision: Decision,
+    fields: &Fields,
 ) -> Response {
-    let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
-        Ok(shell) => shell,
-        Err(response) => return response,
-    };
     let signature = json!({ "password": fields.text("password"), "meaning": "APPROVAL" });
     let (document, variables, done) = match decision {
         Decision::Release => (
@@ -261,18 +355,32 @@ pub(crate) async fn decide(
             "Lot rejected and signed; its units are set aside for destruction.",
         ),
     };
-    match client::run::<Value>(&web, &shell.visitor.viewer, document, variables, None).await {
-        Ok(_) => review_page(&web, &shell, &lot_id, Some(done.to_owned()), None).await,
-        Err(failures) => review_page(&web, &shell, &lot_id, None, shown(&failures)).await,
-    }
+    let outcome =
+        match client::run::<Value>(web, &shell.visitor.viewer, document, variables, None).await {
+            Ok(_) => Outcome::Done(done),
+            Err(failures) => shown(&failures).map_or(Outcome::Read, Outcome::DecisionRefused),
+        };
+    review_page(web, shell, lot_id, outcome).await
 }
 
-async fn review_page(
+/// What the review shows above its record.
+pub(crate) enum Outcome {
+    /// Nothing was just done.
+    Read,
+    /// A form or the disposition was done.
+    Done(&'static str),
+    /// The API refused the disposition.
+    DecisionRefused(Shown),
+    /// The API or the page refused another form.
+    Refused(Refused),
+}
+
+/// The review of `lot_id`, read again (its blockers as they now stand), with `outcome`.
+pub(crate) async fn review_page(
     web: &Web,
     shell: &Shell,
     lot_id: &str,
-    done: Option<String>,
-    error: Option<Shown>,
+    outcome: Outcome,
 ) -> Response {
     let data = match client::run::<ReviewData>(
         web,
@@ -295,21 +403,45 @@ async fn review_page(
     for investigation in &mut certificate.investigations {
         investigation.opened_at = shell.time.show(&investigation.opened_at);
     }
+    let record = match release_record::read(web, shell, lot_id).await {
+        Ok(record) => record,
+        Err(failures) => return error_page(Some(shell.layout()), &failures),
+    };
+    let (done, error, refused) = match outcome {
+        Outcome::Read => (None, None, None),
+        Outcome::Done(done) => (Some(done.to_owned()), None, None),
+        Outcome::DecisionRefused(shown) => (None, Some(shown), None),
+        Outcome::Refused(refused) => (None, None, Some(refused)),
+    };
     let status = error
         .as_ref()
+        .or(refused.as_ref().map(|refused| &refused.shown))
         .map_or(StatusCode::OK, |shown| status_for(&shown.code));
+    let in_quarantine = data.release_blockers.lot_status == "QUARANTINE";
+    let now = Utc::now();
     render(
         status,
         &ReviewPage {
             layout: shell.layout(),
             csrf: csrf::token_for(&shell.token),
             lot_id: lot_id.to_owned(),
-            may_decide: shell.has_role("QA") && data.release_blockers.lot_status == "QUARANTINE",
+            may_decide: shell.has_role("QA") && in_quarantine,
+            analyst: shell.has_role("ANALYST") && in_quarantine,
+            qa: shell.has_role("QA") && in_quarantine,
+            may_assess: shell.has_role("QA") || shell.has_role("TECHNICIAN"),
             check: data.release_blockers,
             certificate,
+            record,
+            time_zone: format!(
+                "{}, now {}",
+                shell.time.name(),
+                now.with_timezone(&shell.time.0).format("%:z")
+            ),
+            now_local: shell.time.input_value(now),
             signer: shell.me.printed_name.clone(),
             done,
             error,
+            refused,
         },
     )
 }

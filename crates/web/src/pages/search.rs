@@ -1,6 +1,7 @@
 //! `/search`: one box that goes straight to what was typed or scanned: a patient key, a DIN
-//! (scanned with its flag, or typed with or without its check character), a unit label (a
-//! DIN and a product code), or a lot code.
+//! (scanned with its flag, or typed with or without its check character: its units, or the
+//! cord donation when none is filled yet), a unit label (a DIN and a product code), or a lot
+//! code.
 //!
 //! Only the shape of what was typed picks which lookups are asked; what exists, and who may
 //! see it, is the API's answer. A lookup the API refuses as malformed passes to the next kind.
@@ -45,6 +46,12 @@ struct UnitsByDin {
 #[serde(rename_all = "camelCase")]
 struct UnitByLabel {
     unit_by_label: Id,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DonationByDin {
+    donation_by_din: Id,
 }
 
 #[derive(Deserialize)]
@@ -96,7 +103,14 @@ pub(crate) async fn get(
     };
     let typed = query.q.trim();
     let mut refused = None;
-    for lookup in [Lookup::Patient, Lookup::Din, Lookup::Label, Lookup::Lot] {
+    let lookups = [
+        Lookup::Patient,
+        Lookup::Din,
+        Lookup::Donation,
+        Lookup::Label,
+        Lookup::Lot,
+    ];
+    for lookup in lookups {
         match lookup.run(&web, &shell, typed).await {
             Found::Page(url) => return Redirect::to(&url).into_response(),
             Found::Units(units) => {
@@ -133,6 +147,7 @@ pub(crate) async fn get(
 enum Lookup {
     Patient,
     Din,
+    Donation,
     Label,
     Lot,
 }
@@ -167,6 +182,27 @@ impl Lookup {
                     [] => Found::Nothing,
                     [unit] => Found::Page(format!("/units/{}", unit.id)),
                     _ => Found::Units(data.units_by_din),
+                })
+            }
+            // A DIN without units yet: the donation, for the roles that work on donations
+            // (a clinician's search of a DIN stays among units).
+            Lookup::Donation => {
+                let reads_donations = ["TECHNICIAN", "ANALYST", "QA", "AUDITOR"]
+                    .iter()
+                    .any(|role| shell.has_role(role));
+                if !reads_donations {
+                    return Found::Nothing;
+                }
+                let answer = client::run::<DonationByDin>(
+                    web,
+                    viewer,
+                    documents::DONATION_BY_DIN,
+                    json!({ "din": typed }),
+                    None,
+                )
+                .await;
+                found(answer, |data| {
+                    Found::Page(format!("/donations/{}", data.donation_by_din.id))
                 })
             }
             // A label typed or scanned as its DIN then its product code, with a space between.
