@@ -21,17 +21,21 @@
 //!   `ll` characters, as read in that same implementation; the characters allowed are our choice.
 
 mod check;
+mod compound;
 mod dates;
 mod din;
+mod emit;
 mod fin;
 mod flag;
 mod ids;
+mod label;
 mod patient;
 mod product;
 mod scan;
 mod text;
 
 pub use check::{CheckError, CheckValue, mod37_2_check, mod37_2_check_value};
+pub use compound::{CompoundError, CompoundMessage};
 pub use dates::{DateError, DateKind, Expiry, LabelDateTime};
 pub use din::{Din, DinError};
 pub use fin::{Fin, FinError};
@@ -40,6 +44,7 @@ pub use ids::{
     ChainOfIdentityError, ChainOfIdentityId, ProcessorProductId, ProcessorProductIdError, StaffId,
     StaffIdError,
 };
+pub use label::{EyeReadableDin, LabelFlag, ProcessingDate, UnitLabelData};
 pub use patient::{PatientId, PatientIdError};
 pub use product::{ProductCode, ProductCodeError};
 pub use scan::{Scan, ScanError};

@@ -7,6 +7,7 @@ mod dates;
 mod din;
 mod fin_flag_product;
 mod ids;
+mod label;
 mod property;
 mod scan;
 
@@ -41,6 +42,7 @@ coded!(
     ProcessorProductIdError,
     ChainOfIdentityError,
     ScanError,
+    CompoundError,
 );
 
 /// Renders a result as `ok <value>` or `<CODE>: <message>`, checking the message style.
