@@ -366,7 +366,7 @@ impl TestServer {
 
     /// The installation's checkpoint signing key, as the server loaded it.
     pub fn signer(&self) -> cordtrace_ledger::LedgerSigner {
-        cordtrace_server::keys::load_or_create(&self.settings).expect("the signing key loads")
+        cordtrace_server::keys::load_existing(&self.settings).expect("the signing key loads")
     }
 
     /// A verifier for the checkpoints this server signs.

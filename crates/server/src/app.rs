@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use cordtrace_api::ApiContext;
+use cordtrace_ledger::LedgerSigner;
 use cordtrace_store::{Database, Executor};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -12,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::config::Settings;
 use crate::exposition;
 use crate::http::{AppState, router};
-use crate::{checkpointer, keys};
+use crate::{checkpointer, database_lock, keys};
 
 /// Opens the configured database, creating the data directory for SQLite, and migrates it.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
@@ -24,8 +25,29 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Database> {
     Ok(database)
 }
 
-/// Opens the configured database, creating the data directory for SQLite.
-pub async fn open_database_unmigrated(settings: &Settings) -> anyhow::Result<Database> {
+/// What a command that writes opens: the migrated database and the installation's signing key.
+pub struct Installation {
+    /// The migrated database.
+    pub database: Database,
+    /// The checkpoint signing key, created with the installation (see [`keys::for_installation`]).
+    pub signer: LedgerSigner,
+}
+
+/// Opens and migrates the configured database and loads its signing key, creating the key on a
+/// new installation.
+pub async fn open_installation(settings: &Settings) -> anyhow::Result<Installation> {
+    let database = open_database(settings).await?;
+    match keys::for_installation(settings, &database).await {
+        Ok(signer) => Ok(Installation { database, signer }),
+        Err(error) => {
+            database.close().await?;
+            Err(error)
+        }
+    }
+}
+
+/// Creates the data directory, where the SQLite database lives by default.
+pub(crate) fn create_data_dir(settings: &Settings) -> anyhow::Result<()> {
     if settings.uses_sqlite() {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!(
@@ -34,6 +56,12 @@ pub async fn open_database_unmigrated(settings: &Settings) -> anyhow::Result<Dat
             )
         })?;
     }
+    Ok(())
+}
+
+/// Opens the configured database, creating the data directory for SQLite.
+pub async fn open_database_unmigrated(settings: &Settings) -> anyhow::Result<Database> {
+    create_data_dir(settings)?;
     let url = settings.database_url();
     let database = Database::connect(&url).await.with_context(|| {
         format!(
@@ -71,12 +99,16 @@ impl RunningServer {
 }
 
 /// Opens the database, binds the listener and serves until asked to stop.
+///
+/// On SQLite the server holds the database's lock file shared until it stops (see
+/// [`database_lock`]), so `seed-demo` cannot write into a database being served.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
-    let signer = keys::load_or_create(&settings)?;
+    create_data_dir(&settings)?;
+    let database_lock = database_lock::for_server(&settings)?;
     let policies = settings
         .api_policies()
         .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
-    let database = open_database(&settings).await?;
+    let Installation { database, signer } = open_installation(&settings).await?;
     let (executor, writer) = Executor::start(database.clone());
     let api = ApiContext::new(executor.clone(), signer.clone(), policies);
     let state = AppState {
@@ -127,6 +159,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningServer> {
             .close()
             .await
             .context("cannot close the database")?;
+        // Held until the database is closed: only then may a seed have it.
+        drop(database_lock);
         tracing::info!("stopped");
         Ok(())
     });

@@ -192,6 +192,20 @@ impl Settings {
         self.database_url().starts_with("sqlite:")
     }
 
+    /// The SQLite database file, for a `sqlite:` URL naming one (`None` for PostgreSQL and for
+    /// an in-memory database): the URL without its scheme and query.
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let url = self.database_url();
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let in_memory = path.is_empty()
+            || path == ":memory:"
+            || query.split('&').any(|pair| pair == "mode=memory");
+        (!in_memory).then(|| PathBuf::from(path))
+    }
+
     /// Where the signing key is kept.
     pub fn signing_key_path(&self) -> PathBuf {
         self.signing_key_file
@@ -407,6 +421,32 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn the_sqlite_file_is_the_url_without_scheme_and_query() {
+        let with_url = |url: &str| Settings {
+            database_url: Some(url.to_owned()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            Settings::default().sqlite_path(),
+            Some(PathBuf::from("cordtrace-data/cordtrace.db"))
+        );
+        assert_eq!(
+            with_url("sqlite:///var/lib/cordtrace/c.db?mode=rwc").sqlite_path(),
+            Some(PathBuf::from("/var/lib/cordtrace/c.db"))
+        );
+        assert_eq!(
+            with_url("sqlite:c.db").sqlite_path(),
+            Some(PathBuf::from("c.db"))
+        );
+        assert_eq!(with_url("sqlite::memory:").sqlite_path(), None);
+        assert_eq!(with_url("sqlite://c.db?mode=memory").sqlite_path(), None);
+        assert_eq!(
+            with_url("postgres://cordtrace@db.example/cordtrace").sqlite_path(),
+            None
+        );
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub async fn scrape(handle: &PrometheusHandle, executor: &Executor) -> String {
         .set(f64::from(pool.in_use()));
     metrics::gauge!("cordtrace_db_pool_connections", "state" => "idle").set(f64::from(pool.idle));
     ledger_size_once(executor).await;
-    match cordtrace_store::ledger::checkpoints::latest(executor).await {
+    match cordtrace_store::ledger::checkpoints::latest(executor.database()).await {
         Ok(Some(checkpoint)) => {
             metrics::gauge!("cordtrace_checkpoint_size").set(checkpoint.size as f64);
             match age_seconds(&checkpoint.signed_at) {

@@ -1,29 +1,81 @@
-//! The installation's checkpoint signing key: from configuration, or a file created on first start.
+//! The installation's checkpoint signing key: from configuration, or a file created with the
+//! installation.
 
 use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use cordtrace_ledger::LedgerSigner;
+use cordtrace_store::Database;
+use cordtrace_store::ledger::checkpoints;
 
 use crate::config::Settings;
 
+/// The installation's signing key, created by the first command that opens a new installation.
+///
+/// A missing key is created only while the ledger holds no signed checkpoint. Once one exists,
+/// a new key would make every checkpoint look forged and the next ones be signed by a stranger,
+/// so a lost or mistyped key file is refused with what to do instead of silently replaced.
+pub async fn for_installation(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<LedgerSigner> {
+    if !key_configured(settings) {
+        refuse_if_signed(settings, database).await?;
+    }
+    load_or_create(settings)
+}
+
+/// Refuses when the ledger holds a signed checkpoint but the installation has no key.
+pub(crate) async fn refuse_if_signed(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<()> {
+    let latest = checkpoints::latest(database)
+        .await
+        .context("cannot read the latest checkpoint")?;
+    if let Some(checkpoint) = latest {
+        bail!(
+            "there is no ledger signing key at {} but this installation's ledger holds signed \
+             checkpoints (the latest covers {} entries): restore the key file there or point \
+             CORDTRACE_SIGNING_KEY_FILE at it; a new key would make every checkpoint look forged",
+            settings.signing_key_path().display(),
+            checkpoint.size
+        );
+    }
+    Ok(())
+}
+
+/// Whether a key is given in the configuration or exists as a file.
+pub(crate) fn key_configured(settings: &Settings) -> bool {
+    settings.signing_key.is_some() || settings.signing_key_path().exists()
+}
+
 /// Loads the signing key from the settings or the key file, creating the file if it is missing.
 ///
-/// The key never reaches a log: errors name the file, not its content.
-pub fn load_or_create(settings: &Settings) -> anyhow::Result<LedgerSigner> {
+/// The key never reaches a log: errors name the file, not its content. Commands reach it
+/// through [`for_installation`], which first makes sure a missing key may be created.
+fn load_or_create(settings: &Settings) -> anyhow::Result<LedgerSigner> {
+    if key_configured(settings) {
+        return load_existing(settings);
+    }
+    let signer = create_key_file(&settings.signing_key_path(), &settings.origin)?;
+    check_origin(&signer, settings)?;
+    Ok(signer)
+}
+
+/// Loads the configured key or the existing key file; never creates one.
+pub fn load_existing(settings: &Settings) -> anyhow::Result<LedgerSigner> {
     let signer = match &settings.signing_key {
         Some(text) => LedgerSigner::from_private_key(text.trim())
             .context("the configured signing_key is not a valid PRIVATE+KEY string")?,
-        None => {
-            let path = settings.signing_key_path();
-            if path.exists() {
-                read_key_file(&path)?
-            } else {
-                create_key_file(&path, &settings.origin)?
-            }
-        }
+        None => read_key_file(&settings.signing_key_path())?,
     };
+    check_origin(&signer, settings)?;
+    Ok(signer)
+}
+
+fn check_origin(signer: &LedgerSigner, settings: &Settings) -> anyhow::Result<()> {
     if signer.origin() != settings.origin {
         bail!(
             "the signing key is for origin `{}` but the configured origin is `{}`",
@@ -31,7 +83,7 @@ pub fn load_or_create(settings: &Settings) -> anyhow::Result<LedgerSigner> {
             settings.origin
         );
     }
-    Ok(signer)
+    Ok(())
 }
 
 fn read_key_file(path: &Path) -> anyhow::Result<LedgerSigner> {

@@ -7,6 +7,7 @@ pub mod app;
 mod checkpointer;
 pub mod cli;
 pub mod config;
+mod database_lock;
 pub mod exposition;
 mod http;
 pub mod keys;

@@ -1,6 +1,6 @@
 //! The `cordtrace` binary as operators and auditors run it: `ledger export`, `public-key` and
-//! `verify` (offline on a file, and against the database), and three `cordtrace serve` processes
-//! writing to one PostgreSQL database.
+//! `verify` (offline on a file, and against the database), every command on a new installation,
+//! and three `cordtrace serve` processes writing to one PostgreSQL database.
 //!
 //! The database is SQLite unless `TEST_POSTGRES_URL` names a PostgreSQL server, where each test
 //! creates a database of its own and drops it afterwards. The multi-process test needs
@@ -318,6 +318,96 @@ async fn verifying_without_the_installations_key_fails_and_creates_no_key() {
     assert!(stderr.contains("no ledger signing key at"), "{stderr}");
     assert!(!missing_key.exists(), "verification created a signing key");
     assert_success(&installation.run(&["ledger", "verify"]));
+}
+
+/// A new installation, each command tried as an operator might, in two orders: each does what
+/// it says or refuses with what to do, and the signing key is made with the installation.
+#[tokio::test]
+async fn every_command_works_on_a_new_installation_in_any_order() {
+    // Migrate, add a user, verify: the order the README gives.
+    let installation = Installation::create().await;
+    let key_file = installation.path("ledger-signing.key");
+    assert_success(&installation.run(&["migrate"]));
+    assert!(key_file.exists(), "migrating made no signing key");
+    add_user_with_the_binary(&installation, "user.0");
+    let verified = assert_success(&installation.run(&["ledger", "verify"]));
+    assert!(
+        verified.starts_with("ledger verified: 1 entries, 0 checkpoints"),
+        "{verified}"
+    );
+
+    // The reading commands first, on nothing at all.
+    let fresh = Installation::create().await;
+    let key_file = fresh.path("ledger-signing.key");
+    let verified = assert_success(&fresh.run(&["ledger", "verify"]));
+    assert!(
+        verified.starts_with("ledger verified: 0 entries, 0 checkpoints")
+            && verified.contains("(no checkpoint signed yet)"),
+        "{verified}"
+    );
+    assert!(!key_file.exists(), "verification made a signing key");
+    let export_file = fresh.path("empty.jsonl");
+    let exported = assert_success(&fresh.run(&[
+        "ledger",
+        "export",
+        "--out",
+        export_file.to_str().expect("a UTF-8 path"),
+    ]));
+    assert!(
+        exported.starts_with("exported 0 entries and 0 checkpoints"),
+        "{exported}"
+    );
+    let users = fresh.run(&["users", "list"]);
+    assert_eq!(assert_success(&users), "");
+    assert!(String::from_utf8_lossy(&users.stderr).contains("cordtrace users add"));
+    let specifications = fresh.run(&["spec", "list"]);
+    assert_eq!(assert_success(&specifications), "");
+    assert!(String::from_utf8_lossy(&specifications.stderr).contains("spec import-default"));
+    let nothing = assert_success(&fresh.run(&["ledger", "checkpoint"]));
+    assert!(nothing.contains("nothing to sign"), "{nothing}");
+    let public_key = assert_success(&fresh.run(&["ledger", "public-key"]));
+    assert!(key_file.exists());
+    add_user_with_the_binary(&fresh, "user.1");
+    let signed = assert_success(&fresh.run(&["ledger", "checkpoint"]));
+    assert!(
+        signed.starts_with("signed checkpoint of 1 entries"),
+        "{signed}"
+    );
+    let again = assert_success(&fresh.run(&["ledger", "checkpoint"]));
+    assert!(again.contains("already covers every entry (1)"), "{again}");
+    let verified = assert_success(&fresh.run(&["ledger", "verify"]));
+    assert!(
+        verified.starts_with("ledger verified: 1 entries, 1 checkpoints")
+            && !verified.contains("no checkpoint signed yet"),
+        "{verified}"
+    );
+    assert_eq!(
+        assert_success(&fresh.run(&["ledger", "public-key"])),
+        public_key,
+        "the key changed"
+    );
+
+    // The key file lost once a checkpoint is signed: nothing makes a new one.
+    std::fs::remove_file(&key_file).expect("the key file is removed");
+    for args in [
+        &["migrate"][..],
+        &["ledger", "verify"],
+        &["ledger", "checkpoint"],
+        &["ledger", "public-key"],
+        &["users", "list"],
+        &["spec", "import-default"],
+    ] {
+        let output = fresh.run(args);
+        assert_failure(&output);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("no ledger signing key at")
+                && stderr.contains("holds signed checkpoints")
+                && stderr.contains("CORDTRACE_SIGNING_KEY_FILE"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!key_file.exists(), "{args:?} made a new signing key");
+    }
 }
 
 /// A `cordtrace serve` process, the address it reported, and the sizes of the checkpoints it

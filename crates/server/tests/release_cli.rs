@@ -1,6 +1,7 @@
 //! The release part of the `cordtrace` binary: `spec import-default` (once, then a no-op),
-//! `spec list`, and `seed-demo`, whose drug product lot is tested and released and whose ledger
-//! then verifies against the database (replay included).
+//! `spec list`, and `seed-demo`, whose drug product lot is tested and released (one of its
+//! units since given to a patient) and whose ledger then verifies against the database (replay
+//! included).
 //!
 //! Every command runs with a cleared environment in a temporary working directory, on SQLite or
 //! on PostgreSQL when `TEST_POSTGRES_URL` is set.
@@ -35,7 +36,7 @@ fn stdout(output: &Output) -> String {
 }
 
 #[tokio::test]
-async fn the_default_specification_imports_once_and_the_seeded_release_verifies() {
+async fn the_default_specification_imports_once() {
     let database = TestDatabase::create().await.expect("a test database");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = database.url().to_owned();
@@ -54,8 +55,20 @@ async fn the_default_specification_imports_once_and_the_seeded_release_verifies(
         "{listed}"
     );
 
+    database.drop_database().await.expect("dropped");
+}
+
+#[tokio::test]
+async fn the_seeded_release_verifies() {
+    let database = TestDatabase::create().await.expect("a test database");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = database.url().to_owned();
+
+    // seed-demo seeds an empty installation only, so it comes first and imports the default.
     let seeded = stdout(&cordtrace(dir.path(), &url, &["seed-demo"]));
     assert!(seeded.contains("analyst.demo"), "{seeded}");
+    let again = stdout(&cordtrace(dir.path(), &url, &["spec", "import-default"]));
+    assert!(again.contains("already defined"), "{again}");
     let verified = stdout(&cordtrace(dir.path(), &url, &["ledger", "verify"]));
     assert!(!verified.is_empty());
 
@@ -78,6 +91,7 @@ async fn the_default_specification_imports_once_and_the_seeded_release_verifies(
         row.try_get("", "results").expect("a count"),
     );
     db.close().await.expect("the database closes");
-    assert_eq!(counts, (1, 4, 15));
+    // Six units: one administered to Demo Patient A, five still RELEASED.
+    assert_eq!(counts, (1, 5, 15));
     database.drop_database().await.expect("dropped");
 }

@@ -26,6 +26,10 @@ pub enum CommandError {
     /// password reset, a lock) or expired before the command ran; nothing was written.
     #[error("the session has ended; sign in again")]
     SessionEnded,
+    /// A replayed history met a ledger that is ahead of it (see
+    /// [`ReplayClock`](crate::executor::ReplayClock)); nothing was written.
+    #[error(transparent)]
+    Clock(#[from] crate::executor::ClockError),
 }
 
 /// Why a query failed.

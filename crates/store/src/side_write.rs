@@ -128,8 +128,14 @@ pub enum SideWrite {
 }
 
 impl SideWrite {
-    pub(crate) async fn write(self, txn: &DatabaseTransaction) -> Result<(), CommandError> {
-        let now = crate::executor::now().as_datetime();
+    /// Writes it in the command's transaction, at the command's time `now` (the time of its
+    /// ledger entries, which a replayed history sets).
+    pub(crate) async fn write(
+        self,
+        txn: &DatabaseTransaction,
+        now: Timestamp,
+    ) -> Result<(), CommandError> {
+        let now = now.as_datetime();
         match self {
             SideWrite::Credential {
                 user_id,

@@ -19,7 +19,7 @@ impl LedgerMutation {
         if let Some(signed) = checkpoints::sign(&api.executor, api.signer.clone()).await? {
             return Ok(signed.into());
         }
-        checkpoints::latest(&api.executor)
+        checkpoints::latest(api.executor.database())
             .await?
             .map(CheckpointObject::from)
             .ok_or_else(|| ApiError::not_found("checkpoint (the ledger is empty)"))

@@ -138,7 +138,7 @@ impl LedgerQuery {
     /// The latest signed checkpoint.
     async fn latest_checkpoint(&self, ctx: &Context<'_>) -> ApiResult<Option<CheckpointObject>> {
         let (api, _) = parts(ctx)?;
-        Ok(checkpoints::latest(&api.executor)
+        Ok(checkpoints::latest(api.executor.database())
             .await?
             .map(CheckpointObject::from))
     }

@@ -4,11 +4,11 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use clap::Subcommand;
-use cordtrace_ledger::{CheckpointVerifier, LedgerSigner, verify_export};
-use cordtrace_store::Executor;
+use cordtrace_ledger::{CheckpointVerifier, verify_export};
 use cordtrace_store::ledger::{checkpoints, export, verify};
+use cordtrace_store::{Database, Executor};
 
 use super::say;
 use crate::config::Settings;
@@ -62,57 +62,65 @@ impl LedgerCommand {
                 Ok(ExitCode::SUCCESS)
             }
             LedgerCommand::Checkpoint => {
-                let signer = keys::load_or_create(&settings)?;
-                let database = app::open_database(&settings).await?;
+                let app::Installation { database, signer } =
+                    app::open_installation(&settings).await?;
                 let (executor, writer) = Executor::start(database.clone());
                 let signed = checkpoints::sign(&executor, signer).await;
                 drop(executor);
                 writer.await.context("the command executor panicked")?;
+                let latest = checkpoints::latest(&database).await;
                 database.close().await?;
-                match signed? {
-                    Some(checkpoint) => say(format_args!(
+                match (signed?, latest?) {
+                    (Some(checkpoint), _) => say(format_args!(
                         "signed checkpoint of {} entries\n{}",
                         checkpoint.size,
                         checkpoint.note.trim_end()
                     ))?,
-                    None => say("the latest checkpoint already covers every entry")?,
+                    (None, Some(latest)) => say(format_args!(
+                        "the latest checkpoint already covers every entry ({})",
+                        latest.size
+                    ))?,
+                    (None, None) => say("the ledger has no entries yet: there is nothing to sign")?,
                 }
                 Ok(ExitCode::SUCCESS)
             }
             LedgerCommand::PublicKey => {
-                let signer = keys::load_or_create(&settings)?;
-                say(signer.verifier_key())?;
+                let installation = app::open_installation(&settings).await?;
+                installation.database.close().await?;
+                say(installation.signer.verifier_key())?;
                 Ok(ExitCode::SUCCESS)
             }
         }
     }
 }
 
-/// The installation's signing key, which verification never creates: checkpoints checked
-/// against a new key would all look forged.
-fn existing_signer(settings: &Settings) -> anyhow::Result<LedgerSigner> {
-    let path = settings.signing_key_path();
-    if settings.signing_key.is_none() && !path.exists() {
-        bail!(
-            "there is no ledger signing key at {}: point CORDTRACE_SIGNING_KEY_FILE at this \
-             installation's key",
-            path.display()
-        );
-    }
-    keys::load_or_create(settings)
-}
-
+/// Verifies the database with the installation's key, which verification never creates:
+/// checkpoints checked against a new key would all look forged. An installation without a key
+/// has never signed a checkpoint (see [`keys::for_installation`]), so its chain and state are
+/// verified and any checkpoint found is a fault.
 async fn verify_database(settings: &Settings) -> anyhow::Result<ExitCode> {
-    let signer = existing_signer(settings)?;
-    let verifier = CheckpointVerifier::new(&signer.verifier_key())
-        .context("the installation's verifier key does not parse")?;
     let database = app::open_database(settings).await?;
-    let result = verify::verify(&database, &verifier).await;
+    let verifier = match installation_verifier(settings, &database).await {
+        Ok(verifier) => verifier,
+        Err(error) => {
+            database.close().await?;
+            return Err(error);
+        }
+    };
+    let result = match &verifier {
+        Some(verifier) => verify::verify(&database, verifier).await,
+        None => verify::verify_unsigned(&database).await,
+    };
     database.close().await?;
     match result {
         Ok(report) => {
+            let keyless = if verifier.is_none() {
+                " (no checkpoint signed yet)"
+            } else {
+                ""
+            };
             say(format_args!(
-                "ledger verified: {} entries, {} checkpoints, replay matches current state, in {:.3} s",
+                "ledger verified: {} entries, {} checkpoints, replay matches current state, in {:.3} s{keyless}",
                 report.entries,
                 report.checkpoints,
                 report.elapsed.as_secs_f64()
@@ -125,6 +133,22 @@ async fn verify_database(settings: &Settings) -> anyhow::Result<ExitCode> {
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// The installation's verifier key, or `None` for an installation that has no key yet and so
+/// never signed a checkpoint.
+async fn installation_verifier(
+    settings: &Settings,
+    database: &Database,
+) -> anyhow::Result<Option<CheckpointVerifier>> {
+    if !keys::key_configured(settings) {
+        keys::refuse_if_signed(settings, database).await?;
+        return Ok(None);
+    }
+    let signer = keys::for_installation(settings, database).await?;
+    CheckpointVerifier::new(&signer.verifier_key())
+        .map(Some)
+        .context("the installation's verifier key does not parse")
 }
 
 fn verify_offline(file: &PathBuf, key: &str) -> anyhow::Result<ExitCode> {

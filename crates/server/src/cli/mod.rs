@@ -2,7 +2,11 @@
 
 mod ledger;
 mod seed;
+mod seed_clinic;
+mod seed_production;
 mod seed_release;
+mod seed_report;
+mod seed_timeline;
 mod spec;
 mod users;
 
@@ -12,9 +16,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::app;
 use crate::config::{FlagOverrides, Settings};
 use crate::telemetry;
+use crate::{app, keys};
 
 /// cordtrace: chain of identity and custody for UC-MSC cell therapy products.
 #[derive(Parser, Debug)]
@@ -60,11 +64,15 @@ enum Command {
         #[command(subcommand)]
         command: ledger::LedgerCommand,
     },
-    /// Fills a fresh installation with a small demo facility (or a large one with --scale).
+    /// Fills an empty installation with a small demo facility and nine months of history (or
+    /// a large one with --scale); refuses while a server uses the SQLite database.
     SeedDemo {
         /// Generate this many donations, each carried to 32 drug product lots of 32 units.
         #[arg(long)]
         scale: Option<usize>,
+        /// Print the demo's address, users, next steps and bedside scans as one JSON object.
+        #[arg(long, conflicts_with = "scale")]
+        json: bool,
     },
     /// Imports and lists release specifications.
     Spec {
@@ -126,6 +134,11 @@ impl Command {
                 let database = app::open_database_unmigrated(&settings).await?;
                 if !status {
                     database.migrate().await?;
+                    // Migrating is a new installation's first write: its key is made with it.
+                    if let Err(error) = keys::for_installation(&settings, &database).await {
+                        database.close().await?;
+                        return Err(error);
+                    }
                 }
                 for migration in database.migration_status().await? {
                     let state = if migration.applied {
@@ -145,7 +158,7 @@ impl Command {
             Command::Users { command } => command.run(settings).await,
             Command::Spec { command } => command.run(settings).await,
             Command::Ledger { command } => command.run(settings).await,
-            Command::SeedDemo { scale } => seed::run(settings, scale).await,
+            Command::SeedDemo { scale, json } => seed::run(settings, scale, json).await,
         }
     }
 }

@@ -1,86 +1,101 @@
-//! `cordtrace seed-demo`: a small realistic facility for a first look, or a large one for
-//! benchmarks (`--scale N`). Both import the default release specification; the small
-//! facility's drug product lot is tested against it and released by QA.
+//! `cordtrace seed-demo`: a small facility with nine months of plausible history for a first
+//! look, or a large one for benchmarks (`--scale N`). Both import the default release
+//! specification.
 //!
-//! Everything goes through the same commands as the API, acting as real users, so the ledger of a
-//! seeded installation verifies like any other.
+//! Everything goes through the same commands as the API, acting as real users, so the ledger of
+//! a seeded installation verifies like any other. The small facility is recorded on a replay
+//! clock (see [`super::seed_timeline`]): every entry carries the time its act was done, from the
+//! facility's set-up about nine months ago to a unit thawed twenty minutes ago. That only works
+//! on an empty ledger (a history replayed behind existing entries would run backwards), so the
+//! small facility refuses any other. On SQLite, seeding also takes the database's lock file
+//! exclusively and refuses to run while a server holds it; on PostgreSQL there is no lock file,
+//! but the empty-ledger check and the executor's refusal of a replayed command behind another
+//! writer's entry keep a running server from interleaving with the history. The large facility
+//! is recorded on the system clock, as it always was.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use cordtrace_domain::identity::commands::NewUser;
 use cordtrace_domain::identity::{Password, PrintedName, Username};
-use cordtrace_domain::ids::{
-    DonationId, DonorId, EquipmentId, LotId, MaterialLotId, ScreeningTestId, StepId, UnitId, UserId,
-};
-use cordtrace_domain::isbt128::{Fin, ProductCode};
-use cordtrace_domain::manufacturing::commands::donations::ReceiptInput;
-use cordtrace_domain::manufacturing::commands::donors::screening_test;
-use cordtrace_domain::manufacturing::commands::lots::LotAction;
-use cordtrace_domain::manufacturing::commands::steps::StepInput;
-use cordtrace_domain::manufacturing::commands::units::UnitSpec;
-use cordtrace_domain::manufacturing::{
-    ArrivalCondition, CellBankLevel, Consent, Container, EligibilityStatus, LotKind,
-    MaterialQcStatus, Measurement, ScreeningResult, StepKind, StorageLocation,
-};
+use cordtrace_domain::ids::{EquipmentId, MaterialLotId, UserId};
+use cordtrace_domain::manufacturing::MaterialQcStatus;
 use cordtrace_domain::signature::{Meaning, Signature};
-use cordtrace_domain::values::{CellCount, Celsius, Label, Millilitres, ZonedTime};
+use cordtrace_domain::values::Label;
 use cordtrace_domain::{Actor, Role, Roles, Timestamp};
 use cordtrace_store::Executor;
+use cordtrace_store::commands::clinical::ClinicalPolicy;
 use cordtrace_store::commands::manufacturing::ManufacturingPolicy;
-use cordtrace_store::commands::manufacturing::donations::{
-    DinEntry, ReceiveDonation, RegisterDonation,
-};
-use cordtrace_store::commands::manufacturing::donors::{
-    DetermineEligibility, RecordConsent, RecordScreening, RegisterDonor,
-};
-use cordtrace_store::commands::manufacturing::lots::ChangeLotStatus;
 use cordtrace_store::commands::manufacturing::materials::{
     DefineProduct, RegisterEquipment, RegisterMaterialLot, SetMaterialQc,
 };
-use cordtrace_store::commands::manufacturing::steps::{OutputRequest, RecordStep};
-use cordtrace_store::commands::manufacturing::units::FillUnits;
 use cordtrace_store::commands::users::RegisterUser;
-use cordtrace_store::side_write::DonorPersonalData;
+use cordtrace_store::executor::ReplayClock;
 use rand::Rng;
 use uuid::Uuid;
 
 use super::say;
-use crate::app;
+use super::seed_clinic::{Clinic, LabelledUnit};
+use super::seed_production::{
+    DonorTimes, Intermediates, ProductionTimes, StepTimes, Yield, admit_donor, expand_and_fill,
+    process_tissue, screen_donor,
+};
+use super::seed_report::{Demo, Report};
+use super::seed_timeline::{Calendar, Timeline};
 use crate::config::Settings;
+use crate::{app, database_lock};
 
 /// The test FIN demo DINs are assigned under when the installation configures none.
-const DEMO_FIN: &str = "A9999";
+pub(crate) const DEMO_FIN: &str = "A9999";
 /// How many product description codes the demo defines (`S1001`, `S1002`, ...). A DIN carries at
 /// most 702 divisions per product code, so the large facility gives each drug product lot of a
 /// donation its own product code.
 const DEMO_PRODUCTS: usize = 32;
+/// Units the small facility's lot fills: one given, one ready at the bedside, four in storage.
+const DEMO_UNITS: usize = 6;
 
-fn product_description_code(branch: usize) -> String {
+pub(crate) fn product_description_code(branch: usize) -> String {
     format!("S1{:03}", branch + 1)
 }
 
-fn new_id() -> Uuid {
+pub(crate) fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
-fn label(text: &str) -> anyhow::Result<Label> {
+pub(crate) fn label(text: &str) -> anyhow::Result<Label> {
     Ok(Label::parse(text, "label")?)
 }
 
-fn now() -> Timestamp {
-    Timestamp::from_datetime(Utc::now())
+/// A member of the demo's staff.
+pub(crate) struct Person {
+    pub(crate) actor: Actor,
+    user_id: UserId,
+    name: PrintedName,
 }
 
-/// The demo's staff, one per role (two technicians and two QA for hand-offs and separation of
-/// duties).
-struct Staff {
-    technician: Actor,
-    analyst: Actor,
-    qa: Actor,
-    admin: Actor,
-    qa_signature_name: PrintedName,
+impl Person {
+    /// This person's signature with `meaning`, made at `at` (the demo's time, not the system's).
+    pub(crate) fn signs(&self, meaning: Meaning, at: Timestamp) -> Signature {
+        Signature {
+            signer_id: self.user_id,
+            printed_name: self.name.clone(),
+            signed_at: at,
+            meaning,
+        }
+    }
+}
+
+/// The demo's staff: one per role, and a second technician, QA and clinician for hand-offs and
+/// separation of duties.
+pub(crate) struct Staff {
+    pub(crate) admin: Person,
+    pub(crate) technician: Person,
+    pub(crate) analyst: Person,
+    pub(crate) qa: Person,
+    pub(crate) clinician: Person,
+    pub(crate) clinician2: Person,
 }
 
 const STAFF: [(&str, &str, Role); 9] = [
@@ -95,6 +110,13 @@ const STAFF: [(&str, &str, Role); 9] = [
     ("auditor.demo", "Demo Auditor", Role::Auditor),
 ];
 
+/// A user's sign-in, shown once.
+pub(crate) struct Credential {
+    pub(crate) username: String,
+    pub(crate) password: String,
+    pub(crate) role: Role,
+}
+
 /// A random passphrase of 4 groups of 5 lowercase letters.
 fn passphrase() -> String {
     let mut rng = rand::rngs::OsRng;
@@ -108,8 +130,8 @@ fn passphrase() -> String {
         .join("-")
 }
 
-async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<(String, String, Role)>)> {
-    let mut ids = Vec::new();
+async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<Credential>)> {
+    let mut people = Vec::new();
     let mut credentials = Vec::new();
     for (username, name, role) in STAFF {
         let username = Username::parse(username)?;
@@ -118,6 +140,7 @@ async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<(String
             cordtrace_store::auth::password::hash(Password::new(password.clone(), &username)?)
                 .await?;
         let user_id = UserId::from_uuid(new_id());
+        let name = PrintedName::parse(name)?;
         executor
             .execute(
                 Actor::System,
@@ -125,7 +148,7 @@ async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<(String
                     new: NewUser {
                         user_id,
                         username: username.clone(),
-                        printed_name: PrintedName::parse(name)?,
+                        printed_name: name.clone(),
                         roles: Roles::new([role])?,
                         must_change_password: false,
                     },
@@ -136,36 +159,54 @@ async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<(String
             .with_context(|| {
                 format!("cannot create {username}: is this installation already seeded?")
             })?;
-        ids.push((user_id, role));
-        credentials.push((username.to_string(), password, role));
+        people.push(Some(Person {
+            actor: Actor::User { user_id, role },
+            user_id,
+            name,
+        }));
+        credentials.push(Credential {
+            username: username.to_string(),
+            password,
+            role,
+        });
     }
-    let actor = |index: usize| Actor::User {
-        user_id: ids[index].0,
-        role: ids[index].1,
+    let mut take = |index: usize| {
+        people
+            .get_mut(index)
+            .and_then(Option::take)
+            .with_context(|| format!("no demo user {index}"))
     };
     Ok((
         Staff {
-            admin: actor(0),
-            technician: actor(1),
-            analyst: actor(3),
-            qa: actor(4),
-            qa_signature_name: PrintedName::parse(STAFF[4].1)?,
+            admin: take(0)?,
+            technician: take(1)?,
+            analyst: take(3)?,
+            qa: take(4)?,
+            clinician: take(6)?,
+            clinician2: take(7)?,
         },
         credentials,
     ))
 }
 
 /// Ids of the shared materials and equipment every step uses.
-struct Supplies {
-    materials: Vec<MaterialLotId>,
-    equipment: Vec<EquipmentId>,
+pub(crate) struct Supplies {
+    pub(crate) materials: Vec<MaterialLotId>,
+    pub(crate) equipment: Vec<EquipmentId>,
 }
 
-async fn create_supplies(executor: &Executor, staff: &Staff) -> anyhow::Result<Supplies> {
+/// The product codes, the released material lots (expiring on `expires_on`) and the equipment
+/// (calibration due on `calibration_due`).
+async fn create_supplies(
+    executor: &Executor,
+    staff: &Staff,
+    expires_on: NaiveDate,
+    calibration_due: NaiveDate,
+) -> anyhow::Result<Supplies> {
     for branch in 0..DEMO_PRODUCTS {
         executor
             .execute(
-                staff.admin,
+                staff.admin.actor,
                 DefineProduct {
                     code: product_description_code(branch),
                     description: label(&format!(
@@ -176,7 +217,6 @@ async fn create_supplies(executor: &Executor, staff: &Staff) -> anyhow::Result<S
             )
             .await?;
     }
-    let expiry = (Utc::now() + Duration::days(365)).date_naive();
     let mut materials = Vec::new();
     for (material, supplier, lot) in [
         ("alpha-MEM medium", "Demo Media Co", "MED-2026-118"),
@@ -187,19 +227,19 @@ async fn create_supplies(executor: &Executor, staff: &Staff) -> anyhow::Result<S
         let id = MaterialLotId::from_uuid(new_id());
         executor
             .execute(
-                staff.technician,
+                staff.technician.actor,
                 RegisterMaterialLot {
                     material_lot_id: id,
                     material: label(material)?,
                     supplier: label(supplier)?,
                     supplier_lot: label(lot)?,
-                    expires_on: expiry,
+                    expires_on,
                 },
             )
             .await?;
         executor
             .execute(
-                staff.qa,
+                staff.qa.actor,
                 SetMaterialQc {
                     material_lot_id: id,
                     status: MaterialQcStatus::Released,
@@ -217,12 +257,12 @@ async fn create_supplies(executor: &Executor, staff: &Staff) -> anyhow::Result<S
         let id = EquipmentId::from_uuid(new_id());
         executor
             .execute(
-                staff.technician,
+                staff.technician.actor,
                 RegisterEquipment {
                     equipment_id: id,
                     asset_tag: label(tag)?,
                     kind: label(kind)?,
-                    calibration_due: expiry,
+                    calibration_due,
                 },
             )
             .await?;
@@ -234,375 +274,387 @@ async fn create_supplies(executor: &Executor, staff: &Staff) -> anyhow::Result<S
     })
 }
 
-/// A donor with consent, the full screening panel and, if `eligible`, a signed determination,
-/// plus one received donation. Returns the donation.
-async fn create_donor(
-    executor: &Executor,
-    staff: &Staff,
-    policy: &ManufacturingPolicy,
-    index: usize,
-    eligible: bool,
-) -> anyhow::Result<DonationId> {
-    let donor_id = DonorId::from_uuid(new_id());
-    let tech = staff.technician;
-    executor
-        .execute(
-            tech,
-            RegisterDonor {
-                donor_id,
-                personal: DonorPersonalData {
-                    full_name: label(&format!("Demo Donor {index}"))?,
-                    date_of_birth: chrono::NaiveDate::from_ymd_opt(1990, 1, 1),
-                    hospital_record_number: Some(label(&format!("DEMO-MRN-{index:05}"))?),
-                    contact: None,
-                },
-            },
-        )
-        .await?;
-    let collected = Utc::now() - Duration::hours(30);
-    executor
-        .execute(
-            tech,
-            RecordConsent {
-                donor_id,
-                consent: Consent {
-                    form_id: label("UC-CONSENT")?,
-                    form_version: label("3.1")?,
-                    signed_on: (collected - Duration::days(30)).date_naive(),
-                    therapy: true,
-                    research: false,
-                    withdrawal: None,
-                },
-            },
-        )
-        .await?;
-    let donation_id = DonationId::from_uuid(new_id());
-    executor
-        .execute(
-            tech,
-            RegisterDonation {
-                donation_id,
-                donor_id,
-                din: DinEntry::Assign,
-                fin: Some(policy.fin.unwrap_or(Fin::parse(DEMO_FIN)?)),
-                collected_at: ZonedTime::parse(&collected.to_rfc3339())?,
-                site: label("Demo Maternity Ward")?,
-            },
-        )
-        .await?;
-    for rule in &policy.screening.markers {
-        let test = screening_test(
-            ScreeningTestId::from_uuid(new_id()),
-            label(&rule.name)?,
-            label("CMIA / NAT (demo)")?,
-            ScreeningResult::NonReactive,
-            collected.date_naive(),
-        );
-        executor
-            .execute(
-                tech,
-                RecordScreening {
-                    donor_id,
-                    test,
-                    policy: policy.screening.clone(),
-                },
-            )
-            .await?;
-    }
-    executor
-        .execute(
-            tech,
-            ReceiveDonation {
-                input: ReceiptInput {
-                    donation_id,
-                    received_at: Timestamp::from_datetime(collected + Duration::hours(6)),
-                    transport_temperature: Celsius::parse("4.5")?,
-                    condition: ArrivalCondition::Intact,
-                },
-                max_transit_hours: policy.max_transit_hours,
-            },
-        )
-        .await?;
-    if eligible {
-        let Actor::User { user_id, .. } = staff.qa else {
-            bail!("QA is a user")
-        };
-        executor
-            .execute(
-                staff.qa,
-                DetermineEligibility {
-                    donor_id,
-                    status: EligibilityStatus::Eligible,
-                    reasons: Vec::new(),
-                    policy: policy.screening.clone(),
-                    signature: Signature {
-                        signer_id: user_id,
-                        printed_name: staff.qa_signature_name.clone(),
-                        signed_at: now(),
-                        meaning: Meaning::Approval,
-                    },
-                },
-            )
-            .await?;
-    }
-    Ok(donation_id)
-}
-
-fn step(
-    kind: StepKind,
-    sop: &str,
-    inputs: Vec<LotId>,
-    supplies: &Supplies,
-    hours_ago: i64,
-) -> anyhow::Result<StepInput> {
-    let started = Utc::now() - Duration::hours(hours_ago);
-    Ok(StepInput {
-        step_id: StepId::from_uuid(new_id()),
-        kind,
-        sop_id: label(sop)?,
-        sop_version: label("2")?,
-        started_at: Timestamp::from_datetime(started),
-        ended_at: Some(Timestamp::from_datetime(started + Duration::minutes(45))),
-        donation: None,
-        inputs,
-        outputs: Vec::new(),
-        measurements: Vec::new(),
-        equipment: supplies.equipment.clone(),
-        material_lots: supplies.materials.clone(),
-        notes: None,
-    })
-}
-
-fn output(kind: LotKind) -> OutputRequest {
-    OutputRequest {
-        lot_id: LotId::from_uuid(new_id()),
-        kind,
-        bank_level: (kind == LotKind::CellBank).then_some(CellBankLevel::Master),
-    }
-}
-
-async fn run_step(
-    executor: &Executor,
-    staff: &Staff,
-    input: StepInput,
-    outputs: Vec<OutputRequest>,
-) -> anyhow::Result<Vec<LotId>> {
-    let made = executor
-        .execute(staff.technician, RecordStep { input, outputs })
-        .await?;
-    Ok(made.output.into_iter().map(|(id, _)| id).collect())
-}
-
-/// Carries one donation from tissue to filled drug product: `branches` drug product lots, each
-/// filled with `units_per_lot` units. Returns the drug product lots.
-async fn produce(
-    executor: &Executor,
-    staff: &Staff,
-    supplies: &Supplies,
-    policy: &ManufacturingPolicy,
-    donation_id: DonationId,
-    branches: usize,
-    units_per_lot: usize,
-) -> anyhow::Result<Vec<LotId>> {
-    let mut tissue = step(
-        StepKind::TissueProcessing,
-        "SOP-TP-001",
-        Vec::new(),
-        supplies,
-        20,
-    )?;
-    tissue.donation = Some(donation_id);
-    let cord = run_step(executor, staff, tissue, vec![output(LotKind::CordTissue)]).await?;
-    let mut explant = step(StepKind::ExplantCulture, "SOP-EX-002", cord, supplies, 19)?;
-    explant.measurements = vec![Measurement::parse("CONFLUENCE", "80", "%")?];
-    let primary = run_step(
-        executor,
-        staff,
-        explant,
-        vec![output(LotKind::PrimaryCulture)],
-    )
-    .await?;
-    let mut passage = step(StepKind::Passage, "SOP-PA-003", primary, supplies, 18)?;
-    passage.measurements = vec![
-        Measurement::parse("PASSAGE_NUMBER", "1", "passage")?,
-        Measurement::parse("VIABLE_CELL_COUNT", "250000000", "cells")?,
-        Measurement::parse("VIABILITY", "94.5", "%")?,
-    ];
-    let expanded = run_step(executor, staff, passage, vec![output(LotKind::Passage)]).await?;
-    let branch_lots = if branches > 1 {
-        let split = step(StepKind::Split, "SOP-SP-004", expanded, supplies, 17)?;
-        run_step(
-            executor,
-            staff,
-            split,
-            (0..branches).map(|_| output(LotKind::Passage)).collect(),
-        )
-        .await?
-    } else {
-        expanded
-    };
-    let mut products = Vec::new();
-    for (branch_idx, branch) in branch_lots.into_iter().enumerate() {
-        let harvest = step(StepKind::Harvest, "SOP-HV-005", vec![branch], supplies, 12)?;
-        let substance = run_step(
-            executor,
-            staff,
-            harvest,
-            vec![output(LotKind::DrugSubstance)],
-        )
-        .await?;
-        let formulation = step(StepKind::Formulation, "SOP-FO-006", substance, supplies, 10)?;
-        let product = run_step(
-            executor,
-            staff,
-            formulation,
-            vec![output(LotKind::DrugProduct)],
-        )
-        .await?;
-        let Some(&lot_id) = product.first() else {
-            bail!("formulation made no lot")
-        };
-        fill(executor, staff, policy, lot_id, branch_idx, units_per_lot).await?;
-        executor
-            .execute(
-                staff.technician,
-                ChangeLotStatus {
-                    lot_id,
-                    action: LotAction::Complete,
-                },
-            )
-            .await?;
-        products.push(lot_id);
-    }
-    Ok(products)
-}
-
-/// The product code of the `index`-th unit of a lot on line `branch`: divisions A0, B0, ... Z0,
-/// Aa, Ba, ...
-fn division_code(branch: usize, index: usize) -> anyhow::Result<ProductCode> {
-    let first = char::from(b'A' + u8::try_from(index % 26)?);
-    let second = match index / 26 {
-        0 => '0',
-        n => char::from(b'a' + u8::try_from(n - 1)?),
-    };
-    Ok(ProductCode::parse(&format!(
-        "{}V{first}{second}",
-        product_description_code(branch)
-    ))?)
-}
-
-async fn fill(
-    executor: &Executor,
-    staff: &Staff,
-    policy: &ManufacturingPolicy,
-    lot_id: LotId,
-    branch: usize,
-    count: usize,
-) -> anyhow::Result<()> {
-    let cryopreserved = Timestamp::from_datetime(Utc::now() - Duration::hours(8));
-    let expires = Timestamp::from_datetime(Utc::now() + Duration::days(365));
-    let units = (0..count)
-        .map(|index| {
-            Ok(UnitSpec {
-                unit_id: UnitId::from_uuid(new_id()),
-                product_code: division_code(branch, index)?,
-                container: Container::Bag,
-                volume: Millilitres::parse("50")?,
-                cells: CellCount::new(75_000_000)?,
-                expires_at: expires,
-                location: StorageLocation {
-                    site: label("Demo Cell Therapy Facility")?,
-                    freezer: label("LN2-01")?,
-                    rack: label(&format!("R{:02}", index / 100 + 1))?,
-                    r#box: label(&format!("B{:02}", (index / 10) % 10 + 1))?,
-                    position: label(&format!("P{:02}", index % 10 + 1))?,
-                },
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    executor
-        .execute(
-            staff.technician,
-            FillUnits {
-                lot_id,
-                cryopreserved_at: cryopreserved,
-                units,
-                fin: Some(policy.fin.unwrap_or(Fin::parse(DEMO_FIN)?)),
-            },
-        )
-        .await?;
-    Ok(())
-}
-
-/// Seeds the installation; `scale` donations each carried to 32 drug product lots of 32 units
-/// when given, otherwise a small facility.
-pub(crate) async fn run(settings: Settings, scale: Option<usize>) -> anyhow::Result<ExitCode> {
+/// Seeds the installation: `scale` donations each carried to 32 drug product lots of 32 units
+/// when given, otherwise the small facility, whose report is printed as text or, with `json`,
+/// as one JSON object.
+pub(crate) async fn run(
+    settings: Settings,
+    scale: Option<usize>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let policy = settings
         .manufacturing_policy()
         .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
-    let signer = crate::keys::load_or_create(&settings)?;
-    let database = app::open_database(&settings).await?;
-    let (executor, writer) = Executor::start(database.clone());
-    let mut result = seed(&executor, &policy, scale).await;
-    if result.is_ok() {
-        // Sign for everything seeded, so the demo's ledger verifies offline at once.
-        if let Err(error) = cordtrace_store::ledger::checkpoints::sign(&executor, signer).await {
-            result = Err(error.into());
+    let clinical = settings
+        .clinical_policy()
+        .map_err(|error| anyhow::anyhow!("invalid configuration: {error}"))?;
+    app::create_data_dir(&settings)?;
+    // Taken before anything is written, and held until the database is closed.
+    let _lock = database_lock::for_seed(&settings)?;
+    let app::Installation { database, signer } = app::open_installation(&settings).await?;
+    let result = match scale {
+        Some(donations) => {
+            let (executor, writer) = Executor::start(database.clone());
+            let result = large_facility(&executor, &policy, donations).await;
+            finish(executor, writer, signer, result)
+                .await
+                .map(Seeded::Large)
         }
-    }
-    drop(executor);
-    writer.await.context("the command executor panicked")?;
+        None => seed_small(&database, signer, &policy, clinical).await,
+    };
     database.close().await?;
-    let credentials = result?;
-    say("seeded. Users (password shown once; change it after the first login):")?;
-    for (username, password, role) in credentials {
-        say(format_args!(
-            "  {username:<16} {:<11} {password}",
-            role.as_str()
-        ))?;
+    match result? {
+        Seeded::Large(credentials) => {
+            say("seeded. Users (password shown once; change it after the first login):")?;
+            for Credential {
+                username,
+                password,
+                role,
+            } in credentials
+            {
+                say(format_args!(
+                    "  {username:<16} {:<11} {password}",
+                    role.as_str()
+                ))?;
+            }
+        }
+        Seeded::Small {
+            demo,
+            ledger_entries,
+        } => {
+            let report = Report::new(&settings, &clinical, &demo, ledger_entries)?;
+            if json {
+                say(serde_json::to_string_pretty(&report)?)?;
+            } else {
+                report.print()?;
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn seed(
+/// What was seeded.
+enum Seeded {
+    /// The large facility's users.
+    Large(Vec<Credential>),
+    /// The small facility, and the ledger's size once seeded and signed for.
+    Small {
+        demo: Box<Demo>,
+        ledger_entries: u64,
+    },
+}
+
+/// The small facility, replayed on an empty ledger only.
+async fn seed_small(
+    database: &cordtrace_store::Database,
+    signer: cordtrace_ledger::LedgerSigner,
+    policy: &ManufacturingPolicy,
+    clinical: ClinicalPolicy,
+) -> anyhow::Result<Seeded> {
+    let entries = cordtrace_store::ledger::size(database).await?;
+    if entries > 0 {
+        bail!(
+            "this installation already has {entries} ledger entries; seed-demo seeds an empty one"
+        );
+    }
+    let calendar = Calendar::new(clinical.time_zone)?;
+    let clock = ReplayClock::starting_at(calendar.at(calendar.infusion_day(-60)?, 8, 0)?)?;
+    let (executor, writer) = Executor::start_replaying(database.clone(), Arc::clone(&clock));
+    let timeline = Timeline::Replay(Arc::clone(&clock));
+    let result = small_facility(&executor, &timeline, &calendar, policy, clinical).await;
+    // The history has reached the present: what follows (signing) happens now.
+    clock.catch_up();
+    let demo = finish(executor, writer, signer, result).await?;
+    // Counted once signed for: the auditor's next step names the size of what they verify.
+    let ledger_entries = cordtrace_store::ledger::size(database).await?;
+    Ok(Seeded::Small {
+        demo: Box::new(demo),
+        ledger_entries,
+    })
+}
+
+/// Signs a checkpoint for everything seeded, so that the demo's ledger verifies offline at
+/// once, and stops the executor.
+async fn finish<T>(
+    executor: Executor,
+    writer: tokio::task::JoinHandle<()>,
+    signer: cordtrace_ledger::LedgerSigner,
+    mut result: anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    if result.is_ok()
+        && let Err(error) = cordtrace_store::ledger::checkpoints::sign(&executor, signer).await
+    {
+        result = Err(error.into());
+    }
+    drop(executor);
+    writer.await.context("the command executor panicked")?;
+    result
+}
+
+/// The large facility, on the system clock: `donations` donations, each carried to 32 drug
+/// product lots of 32 units.
+async fn large_facility(
     executor: &Executor,
     policy: &ManufacturingPolicy,
-    scale: Option<usize>,
-) -> anyhow::Result<Vec<(String, String, Role)>> {
+    donations: usize,
+) -> anyhow::Result<Vec<Credential>> {
+    let timeline = Timeline::System;
     let (staff, credentials) = create_staff(executor).await?;
-    let supplies = create_supplies(executor, &staff).await?;
+    let expiry = (Utc::now() + Duration::days(365)).date_naive();
+    let supplies = create_supplies(executor, &staff, expiry, expiry).await?;
     super::spec::import_default(executor).await?;
-    match scale {
-        None => {
-            let first = create_donor(executor, &staff, policy, 1, true).await?;
-            create_donor(executor, &staff, policy, 2, true).await?;
-            create_donor(executor, &staff, policy, 3, false).await?;
-            let products = produce(executor, &staff, &supplies, policy, first, 1, 4).await?;
-            for lot_id in products {
-                super::seed_release::test_and_release(
-                    executor,
-                    staff.analyst,
-                    staff.qa,
-                    &staff.qa_signature_name,
-                    lot_id,
-                )
-                .await?;
-            }
-        }
-        Some(donations) => {
-            let started = std::time::Instant::now();
-            for index in 0..donations {
-                let donation = create_donor(executor, &staff, policy, index + 1, true).await?;
-                produce(executor, &staff, &supplies, policy, donation, 32, 32).await?;
-                if (index + 1) % 10 == 0 {
-                    tracing::info!(
-                        donations = index + 1,
-                        elapsed_s = started.elapsed().as_secs(),
-                        "seeding"
-                    );
-                }
-            }
+    let started = std::time::Instant::now();
+    for index in 0..donations {
+        let times = DonorTimes::recent(true)?;
+        let donated = admit_donor(executor, &timeline, &staff, policy, index + 1, &times).await?;
+        screen_donor(
+            executor,
+            &timeline,
+            &staff,
+            policy,
+            donated.donor_id,
+            &times,
+        )
+        .await?;
+        let cord = process_tissue(
+            executor,
+            &timeline,
+            &staff,
+            &supplies,
+            donated.donation_id,
+            ProductionTimes::recent_tissue(),
+        )
+        .await?;
+        let shape = Yield {
+            branches: 32,
+            units_per_lot: 32,
+        };
+        expand_and_fill(
+            executor,
+            &timeline,
+            &staff,
+            &supplies,
+            policy,
+            cord,
+            &ProductionTimes::recent(),
+            shape,
+            Intermediates::LeaveOpen,
+        )
+        .await?;
+        if (index + 1) % 10 == 0 {
+            tracing::info!(
+                donations = index + 1,
+                elapsed_s = started.elapsed().as_secs(),
+                "seeding"
+            );
         }
     }
     Ok(credentials)
+}
+
+/// The small facility's history, in the order it happened (days counted from Demo Patient A's
+/// infusion, about 6 months and 3 weeks ago; "D-n" is n days before today).
+async fn small_facility(
+    executor: &Executor,
+    timeline: &Timeline,
+    calendar: &Calendar,
+    policy: &ManufacturingPolicy,
+    clinical: ClinicalPolicy,
+) -> anyhow::Result<Demo> {
+    let day = |offset: i64| calendar.infusion_day(offset);
+    let at = |date: NaiveDate, hour: u32, minute: u32| calendar.at(date, hour, minute);
+    let zoned = |at: Timestamp| calendar.zoned(at);
+
+    // Infusion - 60 days: the facility is set up (the clock starts there). Its material lots
+    // expire and its equipment's calibration falls due well after today.
+    let (staff, credentials) = create_staff(executor).await?;
+    let today = calendar.days_ago(0)?;
+    let ahead = |days: u64| {
+        today
+            .checked_add_days(chrono::Days::new(days))
+            .context("the calendar cannot count ahead")
+    };
+    let supplies = create_supplies(executor, &staff, ahead(365)?, ahead(90)?).await?;
+    super::spec::import_default(executor).await?;
+
+    // Donor 1: consent at -55, the cord recovered at -52 09:00 and at the lab six hours later,
+    // processed that afternoon; screening results at -50, QA's eligibility at -45.
+    let donor1 = DonorTimes {
+        consented: at(day(-55)?, 10, 0)?,
+        consent_on: day(-55)?,
+        collected: zoned(at(day(-52)?, 9, 0)?)?,
+        received: at(day(-52)?, 15, 0)?,
+        screened: at(day(-50)?, 14, 0)?,
+        determined: Some(at(day(-45)?, 11, 0)?),
+    };
+    let donated = admit_donor(executor, timeline, &staff, policy, 1, &donor1).await?;
+    let tissue = StepTimes {
+        started: at(day(-52)?, 16, 0)?,
+        ended: at(day(-52)?, 18, 0)?,
+    };
+    let cord = process_tissue(
+        executor,
+        timeline,
+        &staff,
+        &supplies,
+        donated.donation_id,
+        tissue,
+    )
+    .await?;
+    screen_donor(
+        executor,
+        timeline,
+        &staff,
+        policy,
+        donated.donor_id,
+        &donor1,
+    )
+    .await?;
+
+    // Explant culture for 14 days, the first passage, 8 days of expansion, then harvest,
+    // formulation and fill at -30, cryopreserved that afternoon, expiring a year later.
+    let fill_day = day(-30)?;
+    let expires_on = fill_day
+        .checked_add_months(chrono::Months::new(12))
+        .context("the calendar cannot count a year ahead")?;
+    let production = ProductionTimes {
+        explant: StepTimes {
+            started: at(day(-52)?, 18, 30)?,
+            ended: at(day(-38)?, 10, 0)?,
+        },
+        passage: StepTimes {
+            started: at(day(-38)?, 10, 30)?,
+            ended: at(day(-38)?, 11, 30)?,
+        },
+        split: StepTimes {
+            started: at(day(-38)?, 11, 30)?,
+            ended: at(day(-38)?, 11, 30)?,
+        },
+        harvest: StepTimes {
+            started: at(fill_day, 9, 0)?,
+            ended: at(fill_day, 11, 0)?,
+        },
+        formulation: StepTimes {
+            started: at(fill_day, 11, 30)?,
+            ended: at(fill_day, 13, 0)?,
+        },
+        cryopreserved: at(fill_day, 15, 0)?,
+        filled: at(fill_day, 15, 15)?,
+        expires: at(expires_on, 23, 59)?,
+    };
+    let shape = Yield {
+        branches: 1,
+        units_per_lot: DEMO_UNITS,
+    };
+    let lot = expand_and_fill(
+        executor,
+        timeline,
+        &staff,
+        &supplies,
+        policy,
+        cord,
+        &production,
+        shape,
+        Intermediates::Complete,
+    )
+    .await?
+    .into_iter()
+    .next()
+    .context("the demo production filled no lot")?;
+
+    // Testing begins at the fill; each result comes in when its test is read (sterility after
+    // 14 days); QA releases at -14.
+    super::seed_release::test_and_release(
+        executor,
+        timeline,
+        &staff,
+        lot.lot_id,
+        at(fill_day, 16, 0)?,
+        at(day(-14)?, 10, 0)?,
+    )
+    .await?;
+
+    let units = lot
+        .units
+        .iter()
+        .map(|&(unit_id, product_code)| LabelledUnit {
+            unit_id,
+            din: lot.din,
+            product_code,
+            expires: production.expires,
+        })
+        .collect::<Vec<_>>();
+    let [given, ready, ..] = units.as_slice() else {
+        bail!("the demo lot filled {} units", units.len());
+    };
+    let clinic = Clinic {
+        executor,
+        timeline,
+        calendar,
+        staff: &staff,
+        policy: clinical,
+    };
+    // Patient A: registered at -5, infused on day 0, followed up at 1 and 3 months.
+    let patient_a = clinic.treat_patient_a(given).await?;
+    // Patient B: registered at D-30, an order at D-7, a unit allocated at D-5.
+    let patient_b = clinic.prepare_patient_b(ready).await?;
+    // Patient C: registered at D-4, an order at D-3 that waits for a unit.
+    let patient_c = clinic.order_for_patient_c().await?;
+
+    // Donor 2: her cord recovered at D-2 and received that afternoon, screened and found
+    // eligible at D-1; it waits for its tissue processing.
+    let donor2 = DonorTimes {
+        consented: at(calendar.days_ago(2)?, 8, 0)?,
+        consent_on: calendar.days_ago(34)?,
+        collected: zoned(at(calendar.days_ago(2)?, 8, 40)?)?,
+        received: at(calendar.days_ago(2)?, 14, 40)?,
+        screened: at(calendar.days_ago(1)?, 10, 0)?,
+        determined: Some(at(calendar.days_ago(1)?, 11, 0)?),
+    };
+    let waiting = admit_donor(executor, timeline, &staff, policy, 2, &donor2).await?;
+    clinic.weigh_patient_b(&patient_b).await?;
+    screen_donor(
+        executor,
+        timeline,
+        &staff,
+        policy,
+        waiting.donor_id,
+        &donor2,
+    )
+    .await?;
+
+    // Donor 3: her cord recovered and received at D-1, screened that evening; her
+    // eligibility is not determined yet.
+    let donor3 = DonorTimes {
+        consented: at(calendar.days_ago(1)?, 12, 0)?,
+        consent_on: calendar.days_ago(20)?,
+        collected: zoned(at(calendar.days_ago(1)?, 12, 30)?)?,
+        received: at(calendar.days_ago(1)?, 18, 30)?,
+        screened: at(calendar.days_ago(1)?, 20, 0)?,
+        determined: None,
+    };
+    let undetermined = admit_donor(executor, timeline, &staff, policy, 3, &donor3).await?;
+    screen_donor(
+        executor,
+        timeline,
+        &staff,
+        policy,
+        undetermined.donor_id,
+        &donor3,
+    )
+    .await?;
+
+    // Today: patient B's unit reached the ward two hours ago and was thawed twenty minutes ago.
+    clinic.ready_patient_b(ready).await?;
+
+    Ok(Demo {
+        credentials,
+        lot_id: lot.lot_id,
+        lot_code: lot.code,
+        units_in_storage: units.len() - 2,
+        ready: *ready,
+        patients: [patient_a, patient_b, patient_c],
+        waiting_donation: waiting.din,
+        waiting_received: donor2.received,
+    })
 }

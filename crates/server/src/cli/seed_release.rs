@@ -1,54 +1,82 @@
-//! The release part of `cordtrace seed-demo`: the default specification, and the demo drug
-//! product lot tested against it and released by QA, through the same commands as the API.
+//! The release part of `cordtrace seed-demo`: the demo drug product lot tested against the
+//! default specification and released by QA, through the same commands as the API.
+//!
+//! Each result is read when its test would be (cell count and viability within hours of the
+//! fill, a sterility culture 14 days after inoculation) and recorded then, on the demo's
+//! timeline; QA releases once the last one is in.
 
 use anyhow::{Context as _, bail};
-use chrono::{Duration, Utc};
-use cordtrace_domain::identity::PrintedName;
+use chrono::Duration;
+use cordtrace_domain::Timestamp;
 use cordtrace_domain::ids::{InvestigationId, LotId, TestResultId};
 use cordtrace_domain::release::commands::{DispositionInput, NewResult};
 use cordtrace_domain::release::{ResultValue, default_drug_product_specification};
-use cordtrace_domain::signature::{Meaning, Signature};
+use cordtrace_domain::signature::Meaning;
 use cordtrace_domain::values::{Label, Narrative};
-use cordtrace_domain::{Actor, Timestamp};
 use cordtrace_store::Executor;
 use cordtrace_store::commands::release::{BeginTesting, DisposeLot, RecordResult};
 use uuid::Uuid;
 
-/// A passing value of each test of the default specification.
-fn passing_value(code: &str) -> Option<&'static str> {
+use super::seed::Staff;
+use super::seed_timeline::Timeline;
+
+/// A passing value of each test of the default specification, and how long after sampling at
+/// the fill its result is read.
+fn passing_result(code: &str) -> Option<(&'static str, Duration)> {
     Some(match code {
-        "CD73" | "CD90" | "CD105" => "98.5",
-        "CD34" | "CD45" | "CD14" | "CD19" | "HLA_DR" => "0.4",
-        "VIABILITY" => "92.0",
-        "VIABLE_CELL_COUNT" => "2.5",
-        "STERILITY" => "NO_GROWTH",
-        "MYCOPLASMA" => "NOT_DETECTED",
-        "ENDOTOXIN" => "0.10",
-        "KARYOTYPE" => "NORMAL_KARYOTYPE",
-        "POTENCY" => "41",
+        // Counted on the fill's retained sample the same afternoon.
+        "VIABILITY" => ("92.0", Duration::hours(1)),
+        "VIABLE_CELL_COUNT" => ("2.5", Duration::hours(1)),
+        // Flow cytometry the next morning.
+        "CD73" | "CD90" | "CD105" => ("98.5", Duration::hours(19)),
+        "CD34" | "CD45" | "CD14" | "CD19" | "HLA_DR" => ("0.4", Duration::hours(19)),
+        // A kinetic LAL assay, the next day.
+        "ENDOTOXIN" => ("0.10", Duration::hours(22)),
+        // A PCR assay, within days.
+        "MYCOPLASMA" => ("NOT_DETECTED", Duration::days(3)),
+        // A 5-day lymphocyte proliferation assay.
+        "POTENCY" => ("41", Duration::days(5)),
+        // G-banding after culture and harvest of metaphases.
+        "KARYOTYPE" => ("NORMAL_KARYOTYPE", Duration::days(10)),
+        // The culture is read at the end of its 14-day incubation.
+        "STERILITY" => ("NO_GROWTH", Duration::days(14)),
         _ => return None,
     })
 }
 
-/// Tests `lot_id` against the specification in effect as `analyst`, recording a passing result
-/// for every test, then releases it as `qa`, signed with the meaning APPROVAL.
+/// How long after reading a result the analyst records it.
+const RECORDING_DELAY_MINUTES: i64 = 30;
+
+/// Begins testing `lot_id` at `sampled` (the fill) against the specification in effect as the
+/// analyst, records a passing result for every test when it is read, then releases the lot as
+/// QA at `released`, signed with the meaning APPROVAL.
 pub(crate) async fn test_and_release(
     executor: &Executor,
-    analyst: Actor,
-    qa: Actor,
-    qa_name: &PrintedName,
+    timeline: &Timeline,
+    staff: &Staff,
     lot_id: LotId,
+    sampled: Timestamp,
+    released: Timestamp,
 ) -> anyhow::Result<()> {
+    let analyst = staff.analyst.actor;
+    timeline.reach(sampled)?;
     executor
         .execute(analyst, BeginTesting { lot_id })
         .await
         .context("cannot begin testing the demo lot")?;
     let specification = default_drug_product_specification()?;
-    let tested_at = Timestamp::from_datetime(Utc::now() - Duration::hours(2));
-    for test in specification.tests() {
-        let Some(value) = passing_value(test.code().as_str()) else {
-            bail!("no demo value for test {}", test.code());
-        };
+    let mut planned = specification
+        .tests()
+        .iter()
+        .map(|test| match passing_result(test.code().as_str()) {
+            Some((value, after)) => Ok((sampled.plus(after), value, test)),
+            None => bail!("no demo value for test {}", test.code()),
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // The clock only moves forward: record in the order the results come in.
+    planned.sort_by_key(|(tested_at, _, _)| *tested_at);
+    for (tested_at, value, test) in planned {
+        timeline.reach(tested_at.plus(Duration::minutes(RECORDING_DELAY_MINUTES)))?;
         let new = NewResult {
             result_id: TestResultId::from_uuid(Uuid::now_v7()),
             investigation_id: InvestigationId::from_uuid(Uuid::now_v7()),
@@ -67,23 +95,16 @@ pub(crate) async fn test_and_release(
             .await
             .with_context(|| format!("cannot record the demo result of {}", test.code()))?;
     }
-    let Actor::User { user_id, .. } = qa else {
-        bail!("QA is a user")
-    };
-    let signature = Signature {
-        signer_id: user_id,
-        printed_name: qa_name.clone(),
-        signed_at: Timestamp::from_datetime(Utc::now()),
-        meaning: Meaning::Approval,
-    };
+    timeline.reach(released)?;
     let note = Narrative::parse("batch record and release results reviewed (demo)", "note")?;
     executor
         .execute(
-            qa,
+            staff.qa.actor,
             DisposeLot {
                 lot_id,
                 input: DispositionInput::Release { note: Some(note) },
-                signature,
+                // Signed when the release is recorded: at the timeline's time, not the system's.
+                signature: staff.qa.signs(Meaning::Approval, timeline.now()),
             },
         )
         .await

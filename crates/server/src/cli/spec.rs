@@ -29,7 +29,7 @@ pub(crate) enum SpecCommand {
 
 impl SpecCommand {
     pub(crate) async fn run(self, settings: Settings) -> anyhow::Result<ExitCode> {
-        let database = app::open_database(&settings).await?;
+        let database = app::open_installation(&settings).await?.database;
         let (executor, writer) = Executor::start(database.clone());
         let result = self.run_with(&executor).await;
         drop(executor);
@@ -53,7 +53,14 @@ impl SpecCommand {
                 }
             },
             SpecCommand::List => {
-                for spec in release::specifications(executor.database(), None).await? {
+                let specifications = release::specifications(executor.database(), None).await?;
+                if specifications.is_empty() {
+                    // On standard error: the listing itself stays empty for scripts.
+                    eprintln!(
+                        "no specification yet: `cordtrace spec import-default` imports the default"
+                    );
+                }
+                for spec in specifications {
                     let content = &spec.content;
                     say(format_args!(
                         "{} {:<14} {:<4} effective {}  {} tests  {}",

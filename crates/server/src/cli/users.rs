@@ -53,7 +53,7 @@ fn read_password() -> anyhow::Result<String> {
 
 impl UsersCommand {
     pub(crate) async fn run(self, settings: Settings) -> anyhow::Result<ExitCode> {
-        let database = app::open_database(&settings).await?;
+        let database = app::open_installation(&settings).await?.database;
         let (executor, writer) = Executor::start(database.clone());
         let result = self.run_with(&executor).await;
         drop(executor);
@@ -89,7 +89,12 @@ impl UsersCommand {
                 say(format_args!("added user {username} ({user_id})"))?;
             }
             UsersCommand::List => {
-                for user in auth::list_users(executor).await? {
+                let users = auth::list_users(executor).await?;
+                if users.is_empty() {
+                    // On standard error: the listing itself stays empty for scripts.
+                    eprintln!("no user yet: `cordtrace users add` adds the first administrator");
+                }
+                for user in users {
                     let roles: Vec<&str> = user.roles.iter().map(|r| r.as_str()).collect();
                     let state = if user.active { "active" } else { "deactivated" };
                     say(format_args!(

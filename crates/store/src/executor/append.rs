@@ -118,6 +118,25 @@ pub(crate) async fn chain_head(
     }
 }
 
+/// When the last entry was recorded, or `None` for an empty ledger.
+pub(crate) async fn last_recorded_at(
+    txn: &DatabaseTransaction,
+) -> Result<Option<Timestamp>, CommandError> {
+    let last = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::RecordedAt)
+        .order_by_desc(ledger_entry::Column::Seq)
+        .into_tuple::<String>()
+        .one(txn)
+        .await?;
+    last.map(|text| {
+        text.parse::<ledger::Timestamp>()
+            .map(|at| Timestamp::from_datetime(at.as_datetime()))
+            .map_err(|error| corrupt("ledger recorded_at", error).into())
+    })
+    .transpose()
+}
+
 async fn subject_head(
     txn: &DatabaseTransaction,
     kind: &str,

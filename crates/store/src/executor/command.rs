@@ -7,13 +7,14 @@ use sea_orm::DatabaseTransaction;
 use crate::error::CommandError;
 use crate::side_write::SideWrite;
 
-/// What a command sees while it decides: its transaction, its actor and the server clock.
+/// What a command sees while it decides: its transaction, its actor and the executor's clock.
 pub struct CommandContext<'a> {
     /// The command's transaction; read from it to load state.
     pub txn: &'a DatabaseTransaction,
     /// Who issues the command.
     pub actor: Actor,
-    /// The server clock at the start of the transaction; every entry of the command carries it.
+    /// The executor's clock at the start of the transaction (the system clock, or a seed's
+    /// [`ReplayClock`](super::ReplayClock)); every entry of the command carries it.
     pub now: Timestamp,
 }
 

@@ -7,9 +7,16 @@
 //! current-state tables from the applied events and commits: all or nothing. A command made
 //! through a session first checks, in that transaction, that the session is still live; an event
 //! that ends a user's sessions ends them in that transaction too.
+//!
+//! Each command's time (`CommandContext::now`, every entry's `recorded_at`) comes from the
+//! executor's clock: the system clock, or, for seeding an empty installation with a history,
+//! a [`ReplayClock`] (see [`Executor::start_replaying`]).
 
 mod append;
+mod clock;
 mod command;
+
+use std::sync::Arc;
 
 use chrono::Utc;
 use cordtrace_domain::ids::SessionId;
@@ -24,6 +31,8 @@ use tokio::task::JoinHandle;
 
 pub use append::CommittedEntry;
 pub(crate) use append::{EntryDraft, append_entries, chain_head, ledger_time};
+use clock::Clock;
+pub use clock::{ClockError, ReplayClock};
 pub use command::{Command, CommandContext, Decision};
 
 use crate::db::{Backend, Database};
@@ -45,6 +54,7 @@ const CHAIN_HEAD_LOCK: i64 = 0x636f_7264_7472_6163;
 pub struct Executor {
     jobs: mpsc::Sender<Job>,
     database: Database,
+    clock: Clock,
 }
 
 /// The result of a committed command.
@@ -57,8 +67,21 @@ pub struct Committed<T> {
 }
 
 impl Executor {
-    /// Starts the writer task on `database`.
+    /// Starts the writer task on `database`, stamping commands with the system clock.
     pub fn start(database: Database) -> (Self, JoinHandle<()>) {
+        Self::start_with(database, Clock::System)
+    }
+
+    /// Starts the writer task on `database`, stamping commands with `clock`: for entering a
+    /// history into an **empty** installation, as `cordtrace seed-demo` does, and for nothing
+    /// else. The caller must have seen that the ledger is empty and must be its only writer
+    /// (see [`ReplayClock`]); a command whose replayed time is earlier than the ledger's last
+    /// entry is refused with [`ClockError::BehindLedger`].
+    pub fn start_replaying(database: Database, clock: Arc<ReplayClock>) -> (Self, JoinHandle<()>) {
+        Self::start_with(database, Clock::Replay(clock))
+    }
+
+    fn start_with(database: Database, clock: Clock) -> (Self, JoinHandle<()>) {
         let (jobs, mut queue) = mpsc::channel::<Job>(QUEUE_DEPTH);
         let writer_database = database.clone();
         let writer = tokio::spawn(async move {
@@ -67,7 +90,14 @@ impl Executor {
             }
             tracing::debug!("command executor stopped");
         });
-        (Self { jobs, database }, writer)
+        (
+            Self {
+                jobs,
+                database,
+                clock,
+            },
+            writer,
+        )
     }
 
     /// The database, for reads.
@@ -109,9 +139,10 @@ impl Executor {
         command: C,
     ) -> Result<Committed<C::Output>, CommandError> {
         let started = std::time::Instant::now();
-        let result =
-            self.submit(move |database| async move {
-                run_command(&database, session, actor, command).await
+        let clock = self.clock.clone();
+        let result = self
+            .submit(move |database| async move {
+                run_command(&database, &clock, session, actor, command).await
             })
             .await
             .and_then(|result| result);
@@ -191,13 +222,15 @@ pub(crate) async fn begin_write(database: &Database) -> Result<DatabaseTransacti
 /// The gauge of the ledger's size, set after every command that appended entries.
 pub const LEDGER_ENTRIES_GAUGE: &str = "cordtrace_ledger_entries";
 
-/// The server clock, at the precision the ledger keeps.
+/// The system clock, at the precision the ledger keeps: for what is not a command (sign-in,
+/// sessions, checkpoint signing), which always happens now. Commands read the executor's clock.
 pub(crate) fn now() -> Timestamp {
     Timestamp::from_datetime(Utc::now())
 }
 
 async fn run_command<C: Command>(
     database: &Database,
+    clock: &Clock,
     session: Option<SessionId>,
     actor: Actor,
     command: C,
@@ -206,8 +239,20 @@ async fn run_command<C: Command>(
     let context = CommandContext {
         txn: &txn,
         actor,
-        now: now(),
+        now: clock.now(),
     };
+    if let Clock::Replay(_) = clock {
+        // The write lock is held, so no entry can slip in between this check and the append.
+        if let Some(last) = append::last_recorded_at(&txn).await?
+            && last > context.now
+        {
+            return Err(ClockError::BehindLedger {
+                last,
+                now: context.now,
+            }
+            .into());
+        }
+    }
     if let Some(session) = session {
         crate::auth::ensure_session_live(&txn, session, context.now).await?;
     }
@@ -253,7 +298,7 @@ async fn run_command<C: Command>(
     }
     projection::save(&txn, &state, &touched).await?;
     for side_write in side_writes {
-        side_write.write(&txn).await?;
+        side_write.write(&txn, context.now).await?;
     }
     txn.commit().await?;
     Ok(Committed { output, entries })
@@ -263,6 +308,7 @@ impl std::fmt::Debug for Executor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Executor")
             .field("backend", &self.database.backend())
+            .field("clock", &self.clock)
             .finish()
     }
 }

@@ -4,6 +4,7 @@ use cordtrace_ledger::{self as ledger, LedgerSigner};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use super::{merkle, rows};
+use crate::db::Database;
 use crate::entity::checkpoint;
 use crate::error::{CommandError, QueryError};
 use crate::executor::{self, Executor};
@@ -65,8 +66,8 @@ pub async fn sign(
 }
 
 /// The latest checkpoint, if any.
-pub async fn latest(executor: &Executor) -> Result<Option<CheckpointRecord>, QueryError> {
-    let db = executor.database().connection();
+pub async fn latest(database: &Database) -> Result<Option<CheckpointRecord>, QueryError> {
+    let db = database.connection();
     rows::latest_checkpoint_row(db)
         .await?
         .map(|row| {

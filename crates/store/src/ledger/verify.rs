@@ -117,6 +117,20 @@ pub async fn verify(
     database: &Database,
     verifier: &CheckpointVerifier,
 ) -> Result<VerifyReport, VerifyError> {
+    verify_with(database, Some(verifier)).await
+}
+
+/// Verifies an installation that has no signing key yet, which is sound only while no checkpoint
+/// was ever signed: a checkpoint found in the snapshot is a fault (`unverifiable_checkpoint`),
+/// never passed unchecked.
+pub async fn verify_unsigned(database: &Database) -> Result<VerifyReport, VerifyError> {
+    verify_with(database, None).await
+}
+
+async fn verify_with(
+    database: &Database,
+    verifier: Option<&CheckpointVerifier>,
+) -> Result<VerifyReport, VerifyError> {
     let started = Instant::now();
     let snapshot = super::read_snapshot(database).await?;
     let db = &snapshot;
@@ -140,6 +154,15 @@ pub async fn verify(
         after = last_seq;
     }
     for checkpoint in rows::checkpoints(db).await? {
+        let Some(verifier) = verifier else {
+            return Err(VerifyFault::in_table(
+                "unverifiable_checkpoint",
+                "checkpoint",
+                Some(checkpoint.size.to_string()),
+                "a signed checkpoint exists but no verifier key was given",
+            )
+            .into());
+        };
         chain
             .check_checkpoint(&checkpoint, verifier)
             .map_err(|fault| VerifyFault::from_ledger(&fault))?;

@@ -544,7 +544,7 @@ async fn covering_checkpoint(
     signer: LedgerSigner,
     seq: u64,
 ) -> Result<CheckpointRecord, CommandError> {
-    if let Some(latest) = checkpoints::latest(executor).await?
+    if let Some(latest) = checkpoints::latest(executor.database()).await?
         && latest.size >= seq
     {
         return Ok(latest);
@@ -555,7 +555,7 @@ async fn covering_checkpoint(
         return Ok(signed);
     }
     // Another signer covered the ledger between the two reads.
-    checkpoints::latest(executor)
+    checkpoints::latest(executor.database())
         .await?
         .filter(|latest| latest.size >= seq)
         .ok_or_else(|| CommandError::Corrupt(format!("no checkpoint covers entry {seq}")))
