@@ -91,7 +91,8 @@ pub struct PriorWork {
     pub work: Work,
     /// Who did it.
     pub by: UserId,
-    /// How a person names it, e.g. `PASSAGE started 2026-02-01` or `CD73 tested 2026-02-20`.
+    /// How a person names it, e.g. `PASSAGE` or `CD73`: by what, not when, because the domain
+    /// knows no facility time zone to show a time in (the lot's review lists the times).
     pub description: String,
 }
 

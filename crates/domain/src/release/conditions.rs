@@ -248,7 +248,7 @@ fn prior_work(state: &State, record: &BatchRecord) -> Vec<PriorWork> {
         .map(|step| PriorWork {
             work: Work::ProcessingStep,
             by: step.operator,
-            description: format!("{} started {}", step.kind, step.started_at),
+            description: step.kind.to_string(),
         })
         .collect();
     prior.extend(
@@ -259,7 +259,7 @@ fn prior_work(state: &State, record: &BatchRecord) -> Vec<PriorWork> {
             .map(|result| PriorWork {
                 work: Work::TestResult,
                 by: result.analyst,
-                description: format!("{} tested {}", result.test_code, result.tested_at),
+                description: result.test_code.to_string(),
             }),
     );
     prior

@@ -175,7 +175,7 @@ pub fn invalidate_result(
     let prior = [PriorWork {
         work: Work::TestResult,
         by: result.analyst,
-        description: format!("{} tested {}", result.test_code, result.tested_at),
+        description: result.test_code.to_string(),
     }];
     if let Some(conflict) = duties::conflicts(Duty::InvalidateResult, user_id, &prior)
         .into_iter()
