@@ -50,6 +50,23 @@ async fn an_auditor_browses_the_ledger_follows_a_unit_and_verifies_everything() 
     );
     assert!(page.contains("Test qa.one"), "who signed, by name: {page}");
 
+    // One subject's entries, by its kind and identifier; a malformed identifier is refused.
+    browser.set_value("#subject_kind", "unit").await;
+    browser.set_value("#subject_id", "not-an-id").await;
+    browser.click("#subject-filter button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("VALIDATION"), "{page}");
+    browser.assert_accessible("a refused subject filter").await;
+    browser.set_value("#subject_kind", "unit").await;
+    browser.set_value("#subject_id", &unit.id).await;
+    browser.click("#subject-filter button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(
+        page.contains(&format!("Chain of custody of unit {}", unit.id)),
+        "{page}"
+    );
+    assert!(page.contains("lot.units_filled"), "{page}");
+
     // The unit's page leads to its chain of custody.
     browser
         .goto(&server.url(&format!("/units/{}", unit.id)))
@@ -65,10 +82,20 @@ async fn an_auditor_browses_the_ledger_follows_a_unit_and_verifies_everything() 
     // Verification, and the first entry's inclusion proof.
     browser.goto(&server.url("/verification")).await;
     assert!(browser.text().await.contains("Latest signed checkpoint"));
+    // The offline check the page spells out runs as written: the key is given as itself.
+    let key = server.signer().verifier_key();
+    let command = browser
+        .eval("document.querySelector('#offline-command').textContent")
+        .await;
+    assert_eq!(
+        command.as_str(),
+        Some(format!("cordtrace ledger verify --file ledger.jsonl --key '{key}'").as_str()),
+    );
     browser.click("#run-verification").await;
     let page = browser.text().await;
     assert!(page.contains("The ledger is intact"), "{page}");
     browser.assert_accessible("the verification page").await;
+    browser.screenshot("verification.png").await;
     browser.fill("#seq", "1").await;
     browser.press_enter().await;
     assert!(browser.has("#proof").await, "{}", browser.text().await);

@@ -5,8 +5,9 @@
 //! step recorded in the browser with its SOP, times, measurements, equipment and material lots
 //! scanned in; an expired material refused at its field with its code and nothing written; a
 //! measurement out of range shown against its range before the form is sent; a deviation
-//! opened from the step it concerns; units filled, the lot completed, a unit stored at a
-//! scanned location, dispatched and received by a second technician. An auditor sees the
+//! opened from the step it concerns; units filled, a stale form refused once another technician
+//! completed the lot; a unit stored at a scanned location, dispatched and received by a second
+//! technician. An auditor sees the
 //! record without a form and a forged post is refused; a clinician is not shown the lot.
 //!
 //! Every page is checked with axe-core; `batch-record.png` is left in `target/web-artifacts/`.
@@ -322,9 +323,28 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         page.contains("S1001VA0") && page.contains("S1001VB0"),
         "{page}"
     );
+    // Another technician completes the lot meanwhile: this page's forms are stale, and a step
+    // recorded from it is refused at the top of the page (its form is gone), nothing written.
+    let tech_two = server.login("tech.two", PASSWORD).await;
+    server
+        .gql(
+            Some(&tech_two),
+            "mutation($lot: UUID!) { completeLot(lotId: $lot) { status } }",
+            json!({ "lot": product }),
+        )
+        .await
+        .data();
+    let entries = server.ledger_entry_count().await;
     browser.click("#complete-form button[type=submit]").await;
     let page = browser.text().await;
-    assert!(page.contains("Lot completed"), "{page}");
+    assert!(page.contains("WRONG_LOT_STATE"), "{page}");
+    assert!(!page.contains("Lot completed"), "{page}");
+    assert_eq!(
+        server.ledger_entry_count().await,
+        entries,
+        "nothing written"
+    );
+    browser.assert_accessible("a stale form refused").await;
     assert_eq!(
         browser
             .eval("document.querySelector('#lot-status').innerText")

@@ -136,6 +136,7 @@ async fn analysts_and_qa_work_a_lot_to_release_with_signatures_and_separated_dut
         );
     }
     assert!(analyst.text().await.contains("FAIL"));
+    analyst.screenshot("release-review.png").await;
 
     // An analyst is offered no invalidation; a forged one is refused, nothing written.
     let certificate = server

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use cordtrace_domain::subject::SubjectKind;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -25,6 +26,12 @@ struct LedgerPage {
     action: Option<String>,
     /// The subject of a chain of custody.
     subject: Option<(String, String)>,
+    /// The subject kinds offered by the filter, and the one chosen.
+    subject_kinds: &'static [SubjectKind],
+    subject_kind: String,
+    subject_id: String,
+    /// Why the subject filter was not followed.
+    subject_problem: Option<&'static str>,
     entries: Vec<EntryShown>,
     /// The link to the next page, if there is one.
     next: Option<String>,
@@ -110,12 +117,26 @@ struct UserName {
     username: String,
 }
 
-/// `?action=&after=`.
+/// `?action=&after=`, or `?subject_kind=&subject_id=` for one subject's chain of custody.
 #[derive(Deserialize)]
 pub(crate) struct LedgerQuery {
     #[serde(default)]
     action: String,
     after: Option<String>,
+    #[serde(default)]
+    subject_kind: String,
+    #[serde(default)]
+    subject_id: String,
+}
+
+/// The chain of custody a subject filter names, or why it names none. Every subject is
+/// identified by a UUID, so anything else is refused before the API is asked.
+fn custody_link(kind: &str, id: &str) -> Result<String, &'static str> {
+    let kind = SubjectKind::parse(kind).ok_or("Choose the kind of subject.")?;
+    let id = uuid::Uuid::parse_str(id).map_err(
+        |_| "A subject is named by its identifier, a UUID such as the one a link shows.",
+    )?;
+    Ok(format!("/custody/{}/{id}", kind.as_str()))
 }
 
 /// `?after=`.
@@ -133,6 +154,15 @@ pub(crate) async fn get(
     let shell = match shell(&web, &headers).await {
         Ok(shell) => shell,
         Err(response) => return response,
+    };
+    let subject_id = query.subject_id.trim();
+    let subject_problem = if subject_id.is_empty() {
+        None
+    } else {
+        match custody_link(&query.subject_kind, subject_id) {
+            Ok(link) => return Redirect::to(&link).into_response(),
+            Err(problem) => Some(problem),
+        }
     };
     let action = Some(query.action.trim().to_owned()).filter(|action| !action.is_empty());
     let answer: Result<LedgerData, _> = client::run(
@@ -156,13 +186,22 @@ pub(crate) async fn get(
         format!("/ledger?{query}")
     });
     let entries = shown(&web, &shell, connection.nodes).await;
+    let status = if subject_problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     render(
-        StatusCode::OK,
+        status,
         &LedgerPage {
             layout: shell.layout(),
             title: "Ledger".to_owned(),
             action,
             subject: None,
+            subject_kinds: &SubjectKind::ALL,
+            subject_kind: query.subject_kind,
+            subject_id: subject_id.to_owned(),
+            subject_problem,
             entries,
             next,
         },
@@ -203,6 +242,10 @@ pub(crate) async fn custody(
             title: format!("Chain of custody of {kind} {id}"),
             action: None,
             subject: Some((kind, id)),
+            subject_kinds: &SubjectKind::ALL,
+            subject_kind: String::new(),
+            subject_id: String::new(),
+            subject_problem: None,
             entries,
             next,
         },

@@ -83,6 +83,24 @@ impl LotPage {
             refused.form == Action::Deviation.name() && refused.fields.text("step_id") == step_id
         })
     }
+
+    /// The refusal of a form this page no longer holds for the viewer, shown at the top since
+    /// it has no form to stand by: a form loaded before the lot left IN_PROCESS (refused as
+    /// WRONG_LOT_STATE), a deviation from a step not listed, or a forged post.
+    fn refused_elsewhere(&self) -> Option<&Shown> {
+        let refused = self.refused.as_ref()?;
+        let form = refused.form;
+        let held = self.technician
+            && if form == Action::Step.name() || form == Action::Complete.name() {
+                self.lot.in_process
+            } else if form == Action::Fill.name() {
+                self.lot.fillable
+            } else {
+                let step_id = refused.fields.text("step_id");
+                step_id.is_empty() || self.steps.iter().any(|step| step.id == step_id)
+            };
+        (!held).then_some(&refused.shown)
+    }
 }
 
 /// The lot, as the page shows it.
