@@ -16,6 +16,7 @@ mod m20261125_000007_create_deviations_and_units;
 mod m20261125_000008_create_release;
 mod m20261125_000009_create_clinical;
 mod m20261126_000010_add_personal_data_redaction;
+mod m20261207_000011_add_unit_label_prints;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_create_release::Migration),
             Box::new(m20261125_000009_create_clinical::Migration),
             Box::new(m20261126_000010_add_personal_data_redaction::Migration),
+            Box::new(m20261207_000011_add_unit_label_prints::Migration),
         ]
     }
 }

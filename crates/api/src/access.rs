@@ -181,6 +181,10 @@ pub const RULES: &[(&str, Access)] = &[
     ("Mutation.closeDeviation", Access::Roles(&[Qa])),
     ("Mutation.fillUnits", Access::Roles(PRODUCTION_STAFF)),
     ("Mutation.storeUnit", Access::Roles(PRODUCTION_STAFF)),
+    (
+        "Mutation.printUnitLabel",
+        Access::Roles(&cordtrace_domain::manufacturing::commands::units::LABEL_PRINTERS),
+    ),
     ("Mutation.dispatchUnit", Access::Roles(UNIT_CUSTODIANS)),
     ("Mutation.receiveUnit", Access::Roles(UNIT_CUSTODIANS)),
     ("Mutation.setUnitStatus", Access::Roles(&[Qa])),

@@ -26,6 +26,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 pub use context::{ApiContext, ClientAddress, Policies, Viewer};
 pub use error::{ApiError, ErrorCode};
+pub use production::{PRINT_LABEL_OPERATION, PrintedLabel, print_unit_label};
 pub use release::{CERTIFICATE_OPERATION, certificate_document};
 pub use throttle::ThrottlePolicy;
 
@@ -51,6 +52,7 @@ pub struct Mutation(
     identity::IdentityMutation,
     ledger::LedgerMutation,
     production::ProductionMutation,
+    production::LabelMutation,
     intake::IntakeMutation,
     release::ReleaseMutation,
     clinical::ClinicalMutation,

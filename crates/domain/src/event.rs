@@ -133,6 +133,8 @@ events! {
     "lot.units_filled" => UnitsFilled(UnitsFilled),
     /// A unit moved to a storage location.
     "unit.stored" => UnitStored(UnitStored),
+    /// A unit's label was printed (or reprinted).
+    "unit.label_printed" => UnitLabelPrinted(UnitLabelPrinted),
     /// A unit was dispatched.
     "unit.dispatched" => UnitDispatched(UnitDispatched),
     /// A unit was received.

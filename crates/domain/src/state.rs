@@ -89,6 +89,9 @@ pub enum ApplyError {
         /// Its id.
         id: String,
     },
+    /// The event contradicts the state it applies to.
+    #[error("{0}")]
+    Inconsistent(String),
 }
 
 impl State {

@@ -101,10 +101,20 @@ pub struct Settings {
     /// Marks the web application's session cookie `Secure`: set it when people reach the
     /// server over TLS (directly or through a proxy), so the browser never sends it in clear.
     pub cookie_secure: bool,
+    /// The facility's name, printed on every unit label.
+    pub facility_name: String,
+    /// The facility's address, printed on every unit label.
+    pub facility_address: String,
+    /// The storage conditions unit labels state.
+    pub label_storage: String,
+    /// Whether a reprinted unit label carries the ISBT 128 flag `05` (reprinted label) instead
+    /// of the type 3 check flag.
+    pub label_flags_reprints: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
+        let labels = cordtrace_store::commands::manufacturing::LabelPolicy::default();
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("cordtrace-data"),
@@ -142,6 +152,10 @@ impl Default for Settings {
             check_valid_minutes: 30,
             facility_time_zone: "UTC".to_owned(),
             cookie_secure: false,
+            facility_name: labels.facility_name,
+            facility_address: labels.facility_address,
+            label_storage: labels.storage,
+            label_flags_reprints: labels.flags_reprints,
         }
     }
 }
@@ -268,6 +282,12 @@ impl Settings {
                 },
                 max_transit_hours: self.max_transit_hours.max(1),
                 fin,
+                labels: cordtrace_store::commands::manufacturing::LabelPolicy {
+                    facility_name: self.facility_name.clone(),
+                    facility_address: self.facility_address.clone(),
+                    storage: self.label_storage.clone(),
+                    flags_reprints: self.label_flags_reprints,
+                },
             },
         )
     }

@@ -2,11 +2,13 @@
 //! units and their custody, and lineage up and down.
 
 mod inputs;
+mod labels;
 mod lineage;
 mod mutation;
 mod query;
 mod types;
 
+pub use labels::{LabelMutation, PRINT_LABEL_OPERATION, PrintedLabel, print_unit_label};
 pub use lineage::LineageQuery;
 pub use mutation::ProductionMutation;
 pub use query::ProductionQuery;

@@ -86,6 +86,11 @@ impl UnitLabelData {
         }
     }
 
+    /// The flag characters a label with `flag` carries after `din`.
+    pub fn flag_for(din: Din, flag: LabelFlag) -> Flag {
+        flag.flag(din)
+    }
+
     /// The DIN.
     pub fn din(&self) -> Din {
         self.din

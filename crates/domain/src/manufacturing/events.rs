@@ -24,7 +24,7 @@ use super::donor::{
 use super::lot::{CellBankLevel, Lot, LotCode, LotKind, LotStatus};
 use super::material::{Equipment, MaterialLot, MaterialQcStatus, ProductDefinition};
 use super::step::{Measurement, ProcessingStep, StepKind};
-use super::unit::{Container, Custody, StorageLocation, Unit, UnitStatus};
+use super::unit::{Container, Custody, LabelFormat, StorageLocation, Unit, UnitStatus};
 
 fn subject(kind: SubjectKind, id: impl std::fmt::Display) -> Subject {
     Subject::new(kind, id)
@@ -877,6 +877,7 @@ impl EventPayload for UnitsFilled {
                     status: UnitStatus::Quarantine,
                     custody: Custody::Stored,
                     filled_at: meta.recorded_at,
+                    labels_printed: 0,
                 },
             );
         }
@@ -906,6 +907,43 @@ impl EventPayload for UnitStored {
             .ok_or_else(|| missing("unit", self.unit_id))?;
         unit.location = self.location.clone();
         unit.custody = Custody::Stored;
+        Ok(())
+    }
+}
+
+payload!(
+    /// A unit's label was printed: the trace from a label in a freezer to its print.
+    UnitLabelPrinted {
+        /// The unit.
+        unit_id: UnitId,
+        /// Which print of its label this is, from 1; every later one is a reprint.
+        print: u32,
+        /// The document printed.
+        format: LabelFormat,
+        /// The flag characters after the DIN in data structure 001: the type 3 check flag,
+        /// or `05` on a reprint where the facility marks reprints so.
+        din_flag: String,
+    }
+);
+
+impl EventPayload for UnitLabelPrinted {
+    fn subjects(&self) -> Vec<Subject> {
+        vec![subject(SubjectKind::Unit, self.unit_id)]
+    }
+
+    fn apply(&self, state: &mut State, _meta: &EventMeta) -> Result<(), ApplyError> {
+        let unit = state
+            .units
+            .get_mut(&self.unit_id)
+            .ok_or_else(|| missing("unit", self.unit_id))?;
+        // Prints are numbered without gaps: a replay that skipped or repeated one is wrong.
+        if self.print != unit.labels_printed.saturating_add(1) {
+            return Err(ApplyError::Inconsistent(format!(
+                "label print {} of unit {} follows print {}",
+                self.print, self.unit_id, unit.labels_printed
+            )));
+        }
+        unit.labels_printed = self.print;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ mod donation;
 mod donor;
 mod error;
 pub mod events;
+mod label_warnings;
 mod lot;
 mod material;
 mod step;
@@ -22,7 +23,8 @@ pub use donor::{
     ScreeningResult, ScreeningTest, Withdrawal,
 };
 pub use error::ManufacturingError;
+pub use label_warnings::{LabelWarning, label_warnings};
 pub use lot::{CellBankLevel, Lot, LotCode, LotKind, LotStatus};
 pub use material::{Equipment, MaterialLot, MaterialQcStatus, ProductDefinition};
 pub use step::{Measurement, ProcessingStep, StepKind};
-pub use unit::{Container, Custody, StorageLocation, Unit, UnitStatus};
+pub use unit::{Container, Custody, LabelFormat, StorageLocation, Unit, UnitStatus};

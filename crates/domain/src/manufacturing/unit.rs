@@ -21,6 +21,18 @@ pub enum Container {
     Vial,
 }
 
+/// The document a unit's label was printed as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum LabelFormat {
+    /// SVG, for a browser's print dialog.
+    Svg,
+    /// PDF, at the label's size.
+    Pdf,
+    /// ZPL II, for a thermal label printer.
+    Zpl,
+}
+
 /// The status of a unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -170,6 +182,8 @@ pub struct Unit {
     pub custody: Custody,
     /// When it was filled.
     pub filled_at: Timestamp,
+    /// How many times its label was printed: the next print is a reprint once this is not 0.
+    pub labels_printed: u32,
 }
 
 impl Unit {

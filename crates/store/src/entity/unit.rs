@@ -31,6 +31,7 @@ pub struct Model {
     pub arrival_temperature: Option<String>,
     pub arrival_condition: Option<String>,
     pub filled_at: DateTimeUtc,
+    pub labels_printed: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

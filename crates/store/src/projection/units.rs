@@ -48,6 +48,7 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
                 arrival_temperature: Set(None),
                 arrival_condition: Set(None),
                 filled_at: Set(u.filled_at.as_datetime()),
+                labels_printed: Set(i32::try_from(u.labels_printed).unwrap_or(i32::MAX)),
             };
             match &u.custody {
                 Custody::Stored => row.custody_state = Set("STORED".to_owned()),
@@ -161,6 +162,8 @@ fn from_row(row: unit::Model) -> Result<Unit, QueryError> {
         status: parse_enum(&row.status, "unit.status")?,
         custody,
         filled_at: Timestamp::from_datetime(row.filled_at),
+        labels_printed: u32::try_from(row.labels_printed)
+            .map_err(|_| QueryError::Corrupt("unit.labels_printed is negative".to_owned()))?,
     })
 }
 

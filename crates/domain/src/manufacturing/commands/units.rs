@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 use crate::actor::Actor;
 use crate::event::Event;
 use crate::ids::{HandoffId, LotId, UnitId};
-use crate::isbt128::{Din, ProductCode};
+use crate::isbt128::{Din, LabelFlag, ProductCode, UnitLabelData};
 use crate::manufacturing::events::{
-    FilledUnit, UnitDispatched, UnitReceived, UnitStatusChanged, UnitStored, UnitsFilled,
+    FilledUnit, UnitDispatched, UnitLabelPrinted, UnitReceived, UnitStatusChanged, UnitStored,
+    UnitsFilled,
 };
 use crate::manufacturing::{
-    ArrivalCondition, Container, Custody, LotKind, LotStatus, ManufacturingError, StorageLocation,
-    Unit, UnitStatus,
+    ArrivalCondition, Container, Custody, LabelFormat, LotKind, LotStatus, ManufacturingError,
+    StorageLocation, Unit, UnitStatus,
 };
 use crate::role::Role;
 use crate::state::State;
@@ -180,6 +181,49 @@ pub fn store(
     acting_user(actor, &[Role::Technician], "technician")?;
     movable(unit(state, unit_id)?, "storing")?;
     Ok(vec![Event::UnitStored(UnitStored { unit_id, location })])
+}
+
+/// The roles that print unit labels: the lab, which fills and stores units, and QA.
+pub const LABEL_PRINTERS: [Role; 2] = [Role::Technician, Role::Qa];
+
+/// A print of a unit's label, as decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LabelPrint {
+    /// Which print this is, from 1.
+    pub print: u32,
+    /// The flag characters data structure 001 carries on this print.
+    pub flag: LabelFlag,
+}
+
+/// Records a print of a unit's label. The first print carries the type 3 check flag; a reprint
+/// carries `05` where the facility marks reprints so (`facility_flags_reprints`). A destroyed,
+/// administered or expired unit gets no new label: nothing should be done with it but what its
+/// status says.
+pub fn print_label(
+    state: &State,
+    actor: &Actor,
+    unit_id: UnitId,
+    format: LabelFormat,
+    facility_flags_reprints: bool,
+) -> Result<(Vec<Event>, LabelPrint), ManufacturingError> {
+    acting_user(actor, &LABEL_PRINTERS, "technician or qa")?;
+    let unit = unit(state, unit_id)?;
+    if matches!(
+        unit.status,
+        UnitStatus::Destroyed | UnitStatus::Administered | UnitStatus::Expired
+    ) {
+        return Err(unit_state_error(unit, "printing a label for"));
+    }
+    let print = unit.labels_printed.saturating_add(1);
+    let flag = LabelFlag::for_print(print > 1, facility_flags_reprints);
+    let din_flag = UnitLabelData::flag_for(unit.din, flag).to_string();
+    let event = Event::UnitLabelPrinted(UnitLabelPrinted {
+        unit_id,
+        print,
+        format,
+        din_flag,
+    });
+    Ok((vec![event], LabelPrint { print, flag }))
 }
 
 /// Dispatches a unit: the first half of a custody hand-off.

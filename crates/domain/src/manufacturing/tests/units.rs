@@ -155,3 +155,78 @@ fn a_hand_off_needs_two_people() {
         matches!(world.state.units[&unit].custody, Custody::Received { handoff: h, .. } if h == handoff)
     );
 }
+
+#[test]
+fn a_label_print_is_numbered_and_a_reprint_flagged_where_the_facility_says_so() {
+    use crate::isbt128::{Flag, LabelFlag};
+    use crate::manufacturing::{LabelFormat, UnitStatus};
+
+    let mut world = World::new();
+    let (lot, din) = drug_product(&mut world);
+    let events = units::fill(
+        &world.state,
+        &tech(),
+        lot,
+        UnitDin::Donation(din),
+        at(24, 20),
+        vec![spec(500, "S1234VA0")],
+        now(),
+    );
+    world.ok(tech(), events);
+    let unit: UnitId = id(500);
+    let clinician = crate::actor::Actor::User {
+        user_id: id(98),
+        role: Role::Clinician,
+    };
+    assert_eq!(
+        code(units::print_label(
+            &world.state,
+            &clinician,
+            unit,
+            LabelFormat::Svg,
+            true
+        )),
+        "WRONG_ROLE"
+    );
+    assert_eq!(
+        code(units::print_label(
+            &world.state,
+            &tech(),
+            id(501),
+            LabelFormat::Svg,
+            true
+        )),
+        "NOT_FOUND"
+    );
+
+    let (events, first) =
+        units::print_label(&world.state, &tech(), unit, LabelFormat::Pdf, true).expect("printed");
+    assert_eq!(first.print, 1);
+    assert_eq!(first.flag, LabelFlag::CheckValue);
+    world.apply(tech(), events);
+    assert_eq!(world.state.units[&unit].labels_printed, 1);
+
+    let (events, second) =
+        units::print_label(&world.state, &tech(), unit, LabelFormat::Zpl, true).expect("printed");
+    assert_eq!((second.print, second.flag), (2, LabelFlag::Reprinted));
+    let crate::event::Event::UnitLabelPrinted(printed) = &events[0] else {
+        panic!("a label print: {events:?}");
+    };
+    assert_eq!(printed.din_flag, Flag::ReprintedLabel.to_string());
+    // A facility that does not mark reprints keeps the check flag on every print.
+    let (_, unmarked) =
+        units::print_label(&world.state, &tech(), unit, LabelFormat::Zpl, false).expect("printed");
+    assert_eq!((unmarked.print, unmarked.flag), (2, LabelFlag::CheckValue));
+
+    world.state.units.get_mut(&unit).expect("the unit").status = UnitStatus::Administered;
+    assert_eq!(
+        code(units::print_label(
+            &world.state,
+            &tech(),
+            unit,
+            LabelFormat::Svg,
+            true
+        )),
+        "WRONG_UNIT_STATE"
+    );
+}

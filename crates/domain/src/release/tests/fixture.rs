@@ -174,6 +174,7 @@ fn unit(id: UnitId, lot_id: LotId, product_code: &str, status: UnitStatus) -> Un
         status,
         custody: Custody::Stored,
         filled_at: at(3, 10),
+        labels_printed: 0,
     }
 }
 

@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 
 use cordtrace_domain::ids::{DonationId, HandoffId, LotId, UnitId};
 use cordtrace_domain::isbt128::{Din, Fin};
-use cordtrace_domain::manufacturing::commands::units::{self, UnitDin, UnitSpec};
+use cordtrace_domain::manufacturing::commands::units::{self, LabelPrint, UnitDin, UnitSpec};
 use cordtrace_domain::manufacturing::{
-    ArrivalCondition, ManufacturingError, StorageLocation, UnitStatus,
+    ArrivalCondition, LabelFormat, ManufacturingError, StorageLocation, UnitStatus,
 };
 use cordtrace_domain::values::{Celsius, Label, Narrative};
 use cordtrace_domain::{Refusal, RefusalKind, State, Timestamp};
@@ -117,6 +117,37 @@ async fn unit_state(context: &CommandContext<'_>, unit_id: UnitId) -> Result<Sta
         .units
         .extend(load_units(context.txn, UnitFilter::Ids(vec![unit_id])).await?);
     Ok(state)
+}
+
+/// Records a print of a unit's label (see [`units::print_label`]).
+pub struct PrintUnitLabel {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// The document printed.
+    pub format: LabelFormat,
+    /// Whether the facility marks reprints with the flag `05`.
+    pub flags_reprints: bool,
+}
+
+impl Command for PrintUnitLabel {
+    type Output = LabelPrint;
+    const NAME: &'static str = "print_unit_label";
+
+    async fn decide(
+        self,
+        context: &CommandContext<'_>,
+    ) -> Result<Decision<LabelPrint>, CommandError> {
+        let state = unit_state(context, self.unit_id).await?;
+        let (events, print) = units::print_label(
+            &state,
+            &context.actor,
+            self.unit_id,
+            self.format,
+            self.flags_reprints,
+        )
+        .map_err(Refusal::from)?;
+        Ok(Decision::new(state, events, print))
+    }
 }
 
 /// What to do with one unit.
