@@ -352,6 +352,14 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         json!("QUARANTINE")
     );
     assert!(!browser.has("#step-form").await, "no step after completion");
+    assert!(
+        browser
+            .has(&format!(
+                "#print-labels a[href='/labels/lots/{product}.pdf']"
+            ))
+            .await,
+        "the lot's label sheet is offered"
+    );
     browser.screenshot("batch-record.png").await;
 
     // A unit stored at a scanned location and dispatched.
@@ -360,6 +368,20 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         .await;
     let unit = unit.as_str().expect("a unit link").to_owned();
     browser.goto(&server.url(&unit)).await;
+
+    // Its label, opened from the page with the session cookie: a print in the ledger.
+    let entries = server.ledger_entry_count().await;
+    let zpl = browser
+        .eval(
+            "fetch(document.querySelector(\"#print-label a[href$='.zpl']\").href) \
+             .then(response => response.text())",
+        )
+        .await;
+    assert!(
+        zpl.as_str().is_some_and(|zpl| zpl.starts_with("^XA")),
+        "{zpl}"
+    );
+    assert_eq!(server.ledger_entry_count().await, entries + 1, "the print");
     browser
         .assert_accessible("a unit with its custody forms")
         .await;

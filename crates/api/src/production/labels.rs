@@ -6,9 +6,10 @@
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
+use cordtrace_domain::Refusal;
 use cordtrace_domain::ids::UnitId;
 use cordtrace_domain::isbt128::{Expiry, LabelDateTime, ProcessingDate, UnitLabelData};
-use cordtrace_domain::manufacturing::commands::units::LabelPrint;
+use cordtrace_domain::manufacturing::commands::units::{self, LabelPrint};
 use cordtrace_domain::manufacturing::{self as mfg, Unit, label_warnings};
 use cordtrace_store::commands::manufacturing::units::PrintUnitLabel;
 use cordtrace_store::queries::{clinical, donors, production};
@@ -38,8 +39,8 @@ mirror_enum!(LabelFormat <=> mfg::LabelFormat { Svg, Pdf, Zpl });
 /// Everything one printed label carries, as the record and the installation state it.
 #[derive(Clone, Debug)]
 pub struct PrintedLabel {
-    /// Which print of this unit's label this is, from 1.
-    pub print: u32,
+    /// Which print of this unit's label this is, from 1, and the flag it carries.
+    pub print: LabelPrint,
     /// The unit.
     pub unit: Unit,
     /// The data of its symbols (with the flag this print carries).
@@ -78,17 +79,56 @@ fn label_time(instant: DateTime<Tz>) -> ApiResult<LabelDateTime> {
     })
 }
 
-/// Prints the label of `unit_id` as `format` for `viewer`: reads and checks everything the
-/// label needs first, so a label that cannot be made is refused with nothing written, then
-/// records the print and returns the label with the flag that print carries.
+/// Prints the label of `unit_id` as `format` for `viewer`: [`prepare_unit_label`], then
+/// [`record_label_print`].
 pub async fn print_unit_label(
     api: &ApiContext,
     viewer: &Viewer,
     unit_id: UnitId,
     format: mfg::LabelFormat,
 ) -> ApiResult<PrintedLabel> {
+    let label = prepare_unit_label(api, viewer, unit_id).await?;
+    record_label_print(api, viewer, &label, format).await?;
+    Ok(label)
+}
+
+/// Records the print of `label`, prepared by [`prepare_unit_label`] and rendered as `format`:
+/// refused (LABEL_PRINTED_MEANWHILE) when another print was recorded since, so the ledger
+/// always names the print the document carries.
+pub async fn record_label_print(
+    api: &ApiContext,
+    viewer: &Viewer,
+    label: &PrintedLabel,
+    format: mfg::LabelFormat,
+) -> ApiResult<()> {
     let actor = viewer.actor(PRINT_LABEL_OPERATION)?;
     let session = viewer.session()?;
+    api.executor
+        .execute_in_session(
+            session.session_id,
+            actor,
+            PrintUnitLabel {
+                unit_id: label.unit.id,
+                format,
+                prepared: label.print,
+                flags_reprints: api.manufacturing.labels.flags_reprints,
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// The label of `unit_id` for its next print, read and checked with nothing written: a label
+/// that cannot be made (an unknown unit or product code, a unit that may not be labelled, a
+/// date ISBT 128 cannot express) is refused here, before the caller renders it and records
+/// the print.
+pub async fn prepare_unit_label(
+    api: &ApiContext,
+    viewer: &Viewer,
+    unit_id: UnitId,
+) -> ApiResult<PrintedLabel> {
+    // Who may print is checked before anything is read.
+    viewer.actor(PRINT_LABEL_OPERATION)?;
     let database = api.executor.database();
     let record = production::unit(database, unit_id)
         .await?
@@ -135,24 +175,12 @@ pub async fn print_unit_label(
         .map(mfg::LabelWarning::text)
         .collect();
     let labels = &api.manufacturing.labels;
-    let committed = api
-        .executor
-        .execute_in_session(
-            session.session_id,
-            actor,
-            PrintUnitLabel {
-                unit_id,
-                format,
-                flags_reprints: labels.flags_reprints,
-            },
-        )
-        .await?;
-    let LabelPrint { print, flag } = committed.output;
+    let print = units::next_label_print(&unit, labels.flags_reprints).map_err(Refusal::from)?;
     Ok(PrintedLabel {
         print,
         data: UnitLabelData::new(
             unit.din,
-            flag,
+            print.flag,
             unit.product_code,
             expiry,
             Some(processing_date),
@@ -236,7 +264,7 @@ impl From<PrintedLabel> for PrintedUnitLabel {
     fn from(label: PrintedLabel) -> Self {
         let eye = label.data.eye_readable_din();
         Self {
-            print: i32::try_from(label.print).unwrap_or(i32::MAX),
+            print: i32::try_from(label.print.print).unwrap_or(i32::MAX),
             unit_id: label.unit.id.as_uuid(),
             container: label.unit.container.into(),
             data_structures: label

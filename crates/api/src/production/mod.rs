@@ -8,7 +8,10 @@ mod mutation;
 mod query;
 mod types;
 
-pub use labels::{LabelMutation, PRINT_LABEL_OPERATION, PrintedLabel, print_unit_label};
+pub use labels::{
+    LabelMutation, PRINT_LABEL_OPERATION, PrintedLabel, prepare_unit_label, print_unit_label,
+    record_label_print,
+};
 pub use lineage::LineageQuery;
 pub use mutation::ProductionMutation;
 pub use query::ProductionQuery;

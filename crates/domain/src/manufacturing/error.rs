@@ -183,6 +183,17 @@ pub enum ManufacturingError {
     /// The donor's personal data was already redacted: there is nothing left to redact.
     #[error("the personal data of donor {0} is already redacted")]
     AlreadyRedacted(String),
+    /// Another print of the unit's label was recorded since this one was prepared: the
+    /// document prepared would carry the wrong print's flag.
+    #[error(
+        "the label of unit {unit} was printed meanwhile (print {recorded} is recorded): print it again"
+    )]
+    LabelPrintedMeanwhile {
+        /// The unit (DIN and product code).
+        unit: String,
+        /// The prints recorded.
+        recorded: u32,
+    },
 }
 
 impl Refuse for ManufacturingError {
@@ -215,7 +226,8 @@ impl Refuse for ManufacturingError {
             | E::NotInTransit(_)
             | E::InTransit(_)
             | E::DinExhausted
-            | E::AlreadyRedacted(_) => RefusalKind::Conflict,
+            | E::AlreadyRedacted(_)
+            | E::LabelPrintedMeanwhile { .. } => RefusalKind::Conflict,
             E::Value(_)
             | E::Din(_)
             | E::UnknownMarker(_)
@@ -276,6 +288,7 @@ impl Refuse for ManufacturingError {
             E::BadList(_) => "BAD_LIST",
             E::WrongMeaning { .. } => "WRONG_SIGNATURE_MEANING",
             E::AlreadyRedacted(_) => "ALREADY_REDACTED",
+            E::LabelPrintedMeanwhile { .. } => "LABEL_PRINTED_MEANWHILE",
         }
     }
 }

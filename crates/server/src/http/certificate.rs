@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use cordtrace_api::{ErrorCode, Viewer, certificate_document};
+use cordtrace_api::{ApiError, ErrorCode, Viewer, certificate_document};
 use cordtrace_domain::ids::LotId;
 use cordtrace_domain::manufacturing::{Container, EligibilityStatus};
 use cordtrace_domain::release::certificate::{CertificateOfAnalysis, Person};
@@ -50,7 +50,7 @@ fn person(person: &Person) -> String {
 }
 
 /// An error as JSON, in the shape GraphQL errors have.
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code } }]
     });
@@ -62,7 +62,8 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
     response
 }
 
-async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+/// The viewer of a document request: its bearer token or the session cookie.
+pub(super) async fn viewer(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
     super::viewer::resolve_with_cookie(state, headers)
         .await
         .map_err(|_| {
@@ -111,20 +112,33 @@ pub async fn get(
             );
             response
         }
-        Err(api_error) => {
-            let code = api_error.code();
-            let status = match code {
-                ErrorCode::Validation => StatusCode::BAD_REQUEST,
-                ErrorCode::NotFound => StatusCode::NOT_FOUND,
-                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-                ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-                ErrorCode::Conflict => StatusCode::CONFLICT,
-                ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            let graphql_error: async_graphql::Error = api_error.into();
-            error(status, code.as_str(), &graphql_error.message)
-        }
+        Err(failure) => api_error(failure),
     }
+}
+
+/// A refusal of the API as the JSON error of a document request, with its status.
+pub(super) fn api_error(failure: ApiError) -> Response {
+    let code = failure.code();
+    let status = match code {
+        ErrorCode::Validation => StatusCode::BAD_REQUEST,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    // In the GraphQL form, whose extensions carry the code and the reasons
+    // (`WRONG_UNIT_STATE`, ...) as a GraphQL client reads them.
+    let graphql_error: async_graphql::Error = failure.into();
+    let body = serde_json::json!({
+        "errors": [{ "message": graphql_error.message, "extensions": graphql_error.extensions }]
+    });
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
 }
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;\

@@ -5,6 +5,7 @@ mod certificate;
 mod graphql;
 mod health;
 mod json;
+mod labels;
 mod limits;
 mod request_log;
 mod route_metrics;
@@ -51,6 +52,8 @@ pub fn router(state: AppState, limits: &Limits, web: cordtrace_web::WebSettings)
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/certificates/{lot_id}", get(certificate::get))
+        .route("/labels/units/{file}", get(labels::unit))
+        .route("/labels/lots/{file}", get(labels::lot))
         .route("/healthz", get(health::readyz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

@@ -29,6 +29,8 @@ struct LotPage {
     htmx: String,
     /// Whether the forms of a technician are offered (the API decides anyway).
     technician: bool,
+    /// Whether the label sheet is offered: technicians and QA print labels.
+    prints_labels: bool,
     time_zone: &'static str,
     now_local: String,
     lot: LotShown,
@@ -462,6 +464,7 @@ async fn page(
             csrf: csrf::token_for(&shell.token),
             htmx: assets::href("htmx.min.js"),
             technician,
+            prints_labels: technician || shell.has_role("QA"),
             time_zone: time.name(),
             now_local: time.input_value(Utc::now()),
             lot,

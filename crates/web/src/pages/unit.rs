@@ -21,6 +21,8 @@ struct UnitPage {
     csrf: String,
     /// Whether the custody forms of a technician are offered (the API decides anyway).
     technician: bool,
+    /// Whether the label links are offered: technicians and QA print labels.
+    prints_labels: bool,
     unit: UnitRecord,
     expires_at: String,
     custody: String,
@@ -259,6 +261,7 @@ async fn page(
             layout: shell.layout(),
             csrf: csrf::token_for(&shell.token),
             technician: shell.has_role("TECHNICIAN"),
+            prints_labels: shell.has_role("TECHNICIAN") || shell.has_role("QA"),
             expires_at: shell.time.show(&unit.expires_at),
             custody,
             unit,

@@ -195,19 +195,14 @@ pub struct LabelPrint {
     pub flag: LabelFlag,
 }
 
-/// Records a print of a unit's label. The first print carries the type 3 check flag; a reprint
-/// carries `05` where the facility marks reprints so (`facility_flags_reprints`). A destroyed,
-/// administered or expired unit gets no new label: nothing should be done with it but what its
-/// status says.
-pub fn print_label(
-    state: &State,
-    actor: &Actor,
-    unit_id: UnitId,
-    format: LabelFormat,
+/// The next print of a unit's label: its number and the flag it carries. The first print
+/// carries the type 3 check flag; a reprint `05` where the facility marks reprints so
+/// (`facility_flags_reprints`). A destroyed, administered or expired unit gets no new label:
+/// nothing should be done with it but what its status says.
+pub fn next_label_print(
+    unit: &Unit,
     facility_flags_reprints: bool,
-) -> Result<(Vec<Event>, LabelPrint), ManufacturingError> {
-    acting_user(actor, &LABEL_PRINTERS, "technician or qa")?;
-    let unit = unit(state, unit_id)?;
+) -> Result<LabelPrint, ManufacturingError> {
     if matches!(
         unit.status,
         UnitStatus::Destroyed | UnitStatus::Administered | UnitStatus::Expired
@@ -216,6 +211,29 @@ pub fn print_label(
     }
     let print = unit.labels_printed.saturating_add(1);
     let flag = LabelFlag::for_print(print > 1, facility_flags_reprints);
+    Ok(LabelPrint { print, flag })
+}
+
+/// Records `prepared`, a print of a unit's label made as [`next_label_print`] said: refused
+/// when another print was recorded since, because the document prepared carries that
+/// print's number and flag and the ledger must say what was printed.
+pub fn print_label(
+    state: &State,
+    actor: &Actor,
+    unit_id: UnitId,
+    format: LabelFormat,
+    prepared: LabelPrint,
+    facility_flags_reprints: bool,
+) -> Result<Vec<Event>, ManufacturingError> {
+    acting_user(actor, &LABEL_PRINTERS, "technician or qa")?;
+    let unit = unit(state, unit_id)?;
+    let LabelPrint { print, flag } = next_label_print(unit, facility_flags_reprints)?;
+    if (print, flag) != (prepared.print, prepared.flag) {
+        return Err(ManufacturingError::LabelPrintedMeanwhile {
+            unit: unit.label(),
+            recorded: unit.labels_printed,
+        });
+    }
     let din_flag = UnitLabelData::flag_for(unit.din, flag).to_string();
     let event = Event::UnitLabelPrinted(UnitLabelPrinted {
         unit_id,
@@ -223,7 +241,7 @@ pub fn print_label(
         format,
         din_flag,
     });
-    Ok((vec![event], LabelPrint { print, flag }))
+    Ok(vec![event])
 }
 
 /// Dispatches a unit: the first half of a custody hand-off.

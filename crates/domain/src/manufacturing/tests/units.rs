@@ -174,59 +174,53 @@ fn a_label_print_is_numbered_and_a_reprint_flagged_where_the_facility_says_so() 
     );
     world.ok(tech(), events);
     let unit: UnitId = id(500);
+    let next = |world: &World, flags_reprints: bool| {
+        units::next_label_print(&world.state.units[&unit], flags_reprints).expect("labelable")
+    };
+    let first = next(&world, true);
+    assert_eq!((first.print, first.flag), (1, LabelFlag::CheckValue));
     let clinician = crate::actor::Actor::User {
         user_id: id(98),
         role: Role::Clinician,
     };
-    assert_eq!(
-        code(units::print_label(
-            &world.state,
-            &clinician,
-            unit,
-            LabelFormat::Svg,
-            true
-        )),
-        "WRONG_ROLE"
-    );
-    assert_eq!(
-        code(units::print_label(
-            &world.state,
-            &tech(),
-            id(501),
-            LabelFormat::Svg,
-            true
-        )),
-        "NOT_FOUND"
-    );
-
-    let (events, first) =
-        units::print_label(&world.state, &tech(), unit, LabelFormat::Pdf, true).expect("printed");
-    assert_eq!(first.print, 1);
-    assert_eq!(first.flag, LabelFlag::CheckValue);
+    fn print(
+        world: &World,
+        actor: &crate::actor::Actor,
+        unit: UnitId,
+        prepared: units::LabelPrint,
+    ) -> Result<Vec<crate::event::Event>, crate::manufacturing::ManufacturingError> {
+        units::print_label(&world.state, actor, unit, LabelFormat::Pdf, prepared, true)
+    }
+    assert_eq!(code(print(&world, &clinician, unit, first)), "WRONG_ROLE");
+    assert_eq!(code(print(&world, &tech(), id(501), first)), "NOT_FOUND");
+    let events = print(&world, &tech(), unit, first).expect("printed");
     world.apply(tech(), events);
     assert_eq!(world.state.units[&unit].labels_printed, 1);
 
-    let (events, second) =
-        units::print_label(&world.state, &tech(), unit, LabelFormat::Zpl, true).expect("printed");
+    // A document prepared before that print would carry the wrong flag: refused.
+    assert_eq!(
+        code(print(&world, &tech(), unit, first)),
+        "LABEL_PRINTED_MEANWHILE"
+    );
+    let second = next(&world, true);
     assert_eq!((second.print, second.flag), (2, LabelFlag::Reprinted));
+    let events = print(&world, &tech(), unit, second).expect("printed");
     let crate::event::Event::UnitLabelPrinted(printed) = &events[0] else {
         panic!("a label print: {events:?}");
     };
+    assert_eq!(printed.print, 2);
     assert_eq!(printed.din_flag, Flag::ReprintedLabel.to_string());
     // A facility that does not mark reprints keeps the check flag on every print.
-    let (_, unmarked) =
-        units::print_label(&world.state, &tech(), unit, LabelFormat::Zpl, false).expect("printed");
+    let unmarked = next(&world, false);
     assert_eq!((unmarked.print, unmarked.flag), (2, LabelFlag::CheckValue));
 
     world.state.units.get_mut(&unit).expect("the unit").status = UnitStatus::Administered;
     assert_eq!(
-        code(units::print_label(
-            &world.state,
-            &tech(),
-            unit,
-            LabelFormat::Svg,
-            true
-        )),
+        code(units::next_label_print(&world.state.units[&unit], true)),
+        "WRONG_UNIT_STATE"
+    );
+    assert_eq!(
+        code(print(&world, &tech(), unit, second)),
         "WRONG_UNIT_STATE"
     );
 }

@@ -119,34 +119,34 @@ async fn unit_state(context: &CommandContext<'_>, unit_id: UnitId) -> Result<Sta
     Ok(state)
 }
 
-/// Records a print of a unit's label (see [`units::print_label`]).
+/// Records a print of a unit's label, as prepared (see [`units::print_label`]).
 pub struct PrintUnitLabel {
     /// The unit.
     pub unit_id: UnitId,
     /// The document printed.
     pub format: LabelFormat,
+    /// The print the document was made for.
+    pub prepared: LabelPrint,
     /// Whether the facility marks reprints with the flag `05`.
     pub flags_reprints: bool,
 }
 
 impl Command for PrintUnitLabel {
-    type Output = LabelPrint;
+    type Output = ();
     const NAME: &'static str = "print_unit_label";
 
-    async fn decide(
-        self,
-        context: &CommandContext<'_>,
-    ) -> Result<Decision<LabelPrint>, CommandError> {
+    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
         let state = unit_state(context, self.unit_id).await?;
-        let (events, print) = units::print_label(
+        let events = units::print_label(
             &state,
             &context.actor,
             self.unit_id,
             self.format,
+            self.prepared,
             self.flags_reprints,
         )
         .map_err(Refusal::from)?;
-        Ok(Decision::new(state, events, print))
+        Ok(Decision::new(state, events, ()))
     }
 }
 
