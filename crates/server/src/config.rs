@@ -339,6 +339,23 @@ fn seconds(secs: u32) -> chrono::Duration {
     chrono::Duration::seconds(i64::from(secs.max(1)))
 }
 
+impl Settings {
+    /// The settings as a configuration file would give them, in TOML, with the signing key and
+    /// any database password redacted: what `cordtrace config` prints. Unset optional settings
+    /// are left out, so the text loads back as the same configuration (minus the secrets).
+    pub fn redacted_toml(&self) -> Result<String, toml::ser::Error> {
+        let mut shown = self.clone();
+        if shown.signing_key.is_some() {
+            shown.signing_key = Some("<redacted>".to_owned());
+        }
+        shown.database_url = shown
+            .database_url
+            .as_deref()
+            .map(cordtrace_store::db::redact_url);
+        toml::to_string(&shown)
+    }
+}
+
 /// Secrets stay out of logs, even at debug level.
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -731,3 +731,99 @@ async fn serve_logs_every_request_with_its_id_user_and_operation_and_no_personal
     );
     database.drop_database().await.expect("dropped");
 }
+
+#[test]
+fn config_prints_the_effective_configuration_with_secrets_redacted_and_it_loads_back() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("cordtrace.toml"),
+        "facility_name = \"Invented Cell Therapy Facility\"\nthaw_window_minutes = 120\n",
+    )
+    .expect("the file is written");
+    let shown = run(
+        cordtrace(dir.path())
+            .args(["config", "--config", "cordtrace.toml"])
+            .env("CORDTRACE_FACILITY_TIME_ZONE", "Europe/Paris")
+            .env("CORDTRACE_SIGNING_KEY", "PRIVATE+KEY+not-a-real-key")
+            .env(
+                "CORDTRACE_DATABASE_URL",
+                "postgres://cordtrace:s3cret-password@db.invalid:5432/cordtrace",
+            ),
+        "",
+    );
+    assert_success(&shown);
+    let text = stdout(&shown);
+    for secret in ["not-a-real-key", "s3cret-password"] {
+        assert!(!text.contains(secret), "{secret} shown:\n{text}");
+    }
+    assert!(text.contains("signing_key = \"<redacted>\""), "{text}");
+    assert!(
+        text.contains("postgres://cordtrace:***@db.invalid"),
+        "{text}"
+    );
+    let values: toml::Table = text.parse().expect("TOML");
+    assert_eq!(
+        values["facility_name"].as_str(),
+        Some("Invented Cell Therapy Facility")
+    );
+    assert_eq!(values["thaw_window_minutes"].as_integer(), Some(120));
+    assert_eq!(values["facility_time_zone"].as_str(), Some("Europe/Paris"));
+    assert!(
+        values.contains_key("label_flags_reprints"),
+        "every setting shown"
+    );
+    assert!(
+        !dir.path().join("cordtrace-data").exists(),
+        "config touches nothing"
+    );
+
+    // Without secrets, what it prints is a configuration file that gives the same.
+    let plain = run(
+        cordtrace(dir.path()).args(["config", "--config", "cordtrace.toml"]),
+        "",
+    );
+    assert_success(&plain);
+    std::fs::write(dir.path().join("effective.toml"), stdout(&plain)).expect("written");
+    let again = run(
+        cordtrace(dir.path()).args(["config", "--config", "effective.toml"]),
+        "",
+    );
+    assert_success(&again);
+    assert_eq!(stdout(&again), stdout(&plain));
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated_even_with_a_broken_configuration() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let completions = run(
+        cordtrace(dir.path())
+            .args(["completions", "bash"])
+            .env("CORDTRACE_LOCKOUT_FAILURES", "many"),
+        "",
+    );
+    assert_success(&completions);
+    let script = stdout(&completions);
+    for word in [
+        "cordtrace",
+        "seed-demo",
+        "ledger",
+        "public-key",
+        "--data-dir",
+    ] {
+        assert!(script.contains(word), "{word} in the bash completions");
+    }
+    let manual = run(
+        cordtrace(dir.path())
+            .arg("man")
+            .env("CORDTRACE_LOCKOUT_FAILURES", "many"),
+        "",
+    );
+    assert_success(&manual);
+    let page = stdout(&manual);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH cordtrace"),
+        "{page}"
+    );
+    assert!(page.contains("custody"), "the product described: {page}");
+    assert!(!dir.path().join("cordtrace-data").exists());
+}

@@ -14,6 +14,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{FlagOverrides, Settings};
@@ -59,6 +60,18 @@ enum Command {
     },
     /// Prints the GraphQL schema (SDL).
     Schema,
+    /// Prints the effective configuration (defaults, then the file, then CORDTRACE_* variables,
+    /// then flags) as TOML, with secrets redacted. Each key is set by the variable CORDTRACE_ and
+    /// the key in capitals, e.g. facility_name by CORDTRACE_FACILITY_NAME.
+    Config,
+    /// Prints a shell completion script, e.g. `cordtrace completions bash >
+    /// /etc/bash_completion.d/cordtrace`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Prints the manual page (roff), e.g. `cordtrace man > /usr/local/share/man/man1/cordtrace.1`.
+    Man,
     /// Verifies, exports and signs the custody ledger.
     Ledger {
         #[command(subcommand)]
@@ -89,6 +102,13 @@ enum Command {
 impl Cli {
     /// Runs the command and returns the process exit code.
     pub async fn run(self) -> ExitCode {
+        // Documents of the command line itself need no configuration: they work even where
+        // the configuration is broken.
+        match self.command {
+            Command::Completions { shell } => return completions(shell),
+            Command::Man => return manual_page(),
+            _ => {}
+        }
         let flags = FlagOverrides {
             listen: self.global.listen,
             data_dir: self.global.data_dir,
@@ -115,6 +135,25 @@ impl Cli {
                 eprintln!("error: {error:#}");
                 ExitCode::FAILURE
             }
+        }
+    }
+}
+
+/// Prints the completion script of `shell`.
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut command, "cordtrace", &mut std::io::stdout());
+    ExitCode::SUCCESS
+}
+
+/// Prints the manual page.
+fn manual_page() -> ExitCode {
+    let man = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+    match man.render(&mut std::io::stdout()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: cannot write the manual page: {error}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -155,6 +194,18 @@ impl Command {
                 say(cordtrace_api::sdl().trim_end())?;
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Config => {
+                let text = settings
+                    .redacted_toml()
+                    .context("the configuration cannot be written as TOML")?;
+                say(format_args!(
+                    "# The effective configuration of cordtrace; secrets are redacted.\n{}",
+                    text.trim_end()
+                ))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Completions { shell } => Ok(completions(shell)),
+            Command::Man => Ok(manual_page()),
             Command::Users { command } => command.run(settings).await,
             Command::Spec { command } => command.run(settings).await,
             Command::Ledger { command } => command.run(settings).await,
