@@ -844,3 +844,104 @@ async fn all_entries(database: &Database) -> Vec<cordtrace_ledger::Entry> {
         entries.extend(page);
     }
 }
+
+/// `url` with `user` and `password` as its credentials.
+fn with_credentials(url: &str, user: &str, password: &str) -> String {
+    let authority = url.find("://").map_or(0, |scheme| scheme + 3);
+    let host = match url[authority..].find('@') {
+        Some(at) => authority + at + 1,
+        None => authority,
+    };
+    format!("{}{user}:{password}@{}", &url[..authority], &url[host..])
+}
+
+/// The runtime role README's "Install" section gives: reads and writes the current state,
+/// only appends to the ledger, and owns nothing, so it can neither edit an entry nor drop the
+/// triggers that refuse edits. cordtrace runs under it once the owner has migrated.
+#[tokio::test]
+async fn a_least_privilege_role_runs_cordtrace_and_cannot_touch_the_ledger() {
+    if postgres_admin_url().is_none() {
+        eprintln!("skipped: roles need PostgreSQL; set TEST_POSTGRES_URL to run this test");
+        return;
+    }
+    let installation = Installation::create().await;
+    assert_success(&installation.run(&["migrate"]));
+    let role = format!("cordtrace_run_{}", Uuid::new_v4().simple());
+    let password = "invented-runtime-password";
+    let database = installation
+        .database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .to_owned();
+    let admin = sea_orm::Database::connect(installation.database_url.as_str())
+        .await
+        .expect("the database opens");
+    for statement in [
+        format!(
+            "CREATE ROLE {role} LOGIN PASSWORD '{password}' NOSUPERUSER NOCREATEDB NOCREATEROLE"
+        ),
+        format!("GRANT CONNECT ON DATABASE {database} TO {role}"),
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!(
+            "REVOKE UPDATE, DELETE, TRUNCATE ON ledger_entry, ledger_subject, checkpoint, \
+             merkle_hash FROM {role}"
+        ),
+        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+    ] {
+        admin
+            .execute_unprepared(&statement)
+            .await
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+    let runtime_url = with_credentials(&installation.database_url, &role, password);
+
+    let runs = |args: &[&str]| {
+        installation
+            .command(args)
+            .env("CORDTRACE_DATABASE_URL", &runtime_url)
+            .env("CORDTRACE_PASSWORD", PASSWORD)
+            .output()
+            .expect("the binary runs")
+    };
+    assert_success(&runs(&[
+        "users",
+        "add",
+        "--username",
+        "tech.one",
+        "--name",
+        "Test User",
+        "--role",
+        "technician",
+    ]));
+    assert!(assert_success(&runs(&["ledger", "checkpoint"])).contains("1 entries"));
+    assert!(assert_success(&runs(&["ledger", "verify"])).starts_with("ledger verified: 1 entries"));
+
+    let runtime = sea_orm::Database::connect(runtime_url.as_str())
+        .await
+        .expect("the runtime role connects");
+    for statement in [
+        "UPDATE ledger_entry SET action = 'user.edited'",
+        "DELETE FROM ledger_entry",
+        "DELETE FROM checkpoint",
+        "DROP TRIGGER ledger_entry_append_only ON ledger_entry",
+    ] {
+        let refused = runtime.execute_unprepared(statement).await;
+        assert!(refused.is_err(), "{statement} was allowed");
+    }
+    runtime.close().await.expect("the connection closes");
+    assert!(assert_success(&installation.run(&["ledger", "verify"])).contains("1 checkpoints"));
+
+    // The role goes with the test: its grants go with the database first.
+    admin.close().await.expect("the connection closes");
+    drop(installation);
+    let server = sea_orm::Database::connect(postgres_admin_url().expect("checked above").as_str())
+        .await
+        .expect("TEST_POSTGRES_URL answers");
+    server
+        .execute_unprepared(&format!("DROP ROLE IF EXISTS {role}"))
+        .await
+        .expect("the role is dropped");
+    server.close().await.expect("the connection closes");
+}

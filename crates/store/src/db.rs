@@ -144,6 +144,13 @@ impl Database {
     /// advisory lock, held on a connection of its own, lets one migrate while the others wait and
     /// then find nothing pending.
     pub async fn migrate(&self) -> Result<(), DbErr> {
+        // Read first, without creating the migrations table: a role that may not create
+        // tables (a least-privilege runtime role on PostgreSQL) then starts whenever every
+        // migration is applied; only a pending migration needs the owner's rights.
+        let pending = Migrator::get_pending_migrations_read_only(&self.connection).await;
+        if pending.is_ok_and(|pending| pending.is_empty()) {
+            return Ok(());
+        }
         if self.backend != Backend::Postgres {
             return Migrator::up(&self.connection, None).await;
         }
