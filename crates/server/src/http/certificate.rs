@@ -95,25 +95,28 @@ pub async fn get(
     match certificate_document(&state.api, &viewer, lot_id).await {
         Ok(document) => {
             let html = render(&document, &state.api.signer.verifier_key());
-            let mut response = (StatusCode::OK, html).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
-            );
-            response
+            document_response("text/html; charset=utf-8", html.into_bytes())
         }
         Err(failure) => api_error(failure),
     }
+}
+
+/// A document for people (a certificate, a label): never cached, sniffed or allowed to load
+/// anything, whatever it holds (each fetch of a label is a print: none may be served again).
+pub(super) fn document_response(content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+    );
+    response
 }
 
 /// A refusal of the API as the JSON error of a document request, with its status.

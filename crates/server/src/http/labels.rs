@@ -8,21 +8,22 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use chrono::DateTime;
 use chrono_tz::Tz;
 use cordtrace_api::{
     ApiError, ErrorCode, PrintedLabel, Viewer, prepare_unit_label, record_label_print,
 };
 use cordtrace_domain::ids::{LotId, UnitId};
-use cordtrace_domain::manufacturing::{Container, LabelFormat, UnitStatus};
+use cordtrace_domain::manufacturing::commands::units;
+use cordtrace_domain::manufacturing::{Container, LabelFormat};
 use cordtrace_labels::{Recipient, UnitLabel};
 use cordtrace_store::queries::production;
 use uuid::Uuid;
 
 use super::AppState;
-use super::certificate::{api_error, error, viewer};
+use super::certificate::{api_error, document_response, error, viewer};
 
 /// `{id}.{extension}` of a label URL.
 fn split(file: &str) -> Option<(Uuid, &str)> {
@@ -86,23 +87,6 @@ fn unit_label(printed: PrintedLabel) -> UnitLabel {
     }
 }
 
-fn document(content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut response = (StatusCode::OK, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // Each fetch is a print: nothing may serve it again from a cache.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
-    );
-    response
-}
-
 /// A rendered document: its content type and bytes.
 type Rendered = (&'static str, Vec<u8>);
 
@@ -161,7 +145,7 @@ pub async fn unit(
         Err(failure) => return api_error(failure),
     };
     match record_label_print(&state.api, &viewer, &printed, format).await {
-        Ok(()) => document(rendered.0, rendered.1),
+        Ok(()) => document_response(rendered.0, rendered.1),
         Err(failure) => api_error(failure),
     }
 }
@@ -181,7 +165,7 @@ pub async fn lot(
         return not_a_label(&file);
     };
     match lot_sheet(&state, &viewer, LotId::from_uuid(id)).await {
-        Ok((content_type, body)) => document(content_type, body),
+        Ok((content_type, body)) => document_response(content_type, body),
         Err(failure) => api_error(failure),
     }
 }
@@ -191,16 +175,13 @@ async fn lot_sheet(state: &AppState, viewer: &Viewer, lot_id: LotId) -> Result<R
     // Who may print is checked before the lot is read, so the sheet tells nobody else what
     // the lot holds.
     viewer.actor(cordtrace_api::PRINT_LABEL_OPERATION)?;
+    let flags_reprints = state.api.manufacturing.labels.flags_reprints;
     let units: Vec<UnitId> = production::units_of_lot(state.api.executor.database(), lot_id)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("lot {lot_id}")))?
         .into_iter()
-        .filter(|record| {
-            !matches!(
-                record.unit.status,
-                UnitStatus::Destroyed | UnitStatus::Administered | UnitStatus::Expired
-            )
-        })
+        // The domain's rule for which units may get a label, not a copy of it.
+        .filter(|record| units::next_label_print(&record.unit, flags_reprints).is_ok())
         .map(|record| record.unit.id)
         .collect();
     if units.is_empty() {
