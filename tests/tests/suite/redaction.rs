@@ -6,7 +6,7 @@
 //!
 //! Every name, record number, contact and wristband here is invented.
 
-mod intake_common;
+use crate::intake_common;
 
 use std::process::ExitCode;
 

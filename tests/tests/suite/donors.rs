@@ -2,7 +2,7 @@
 //! technicians and QA only, consent and its withdrawal, screening, and the signed eligibility
 //! determination, with every refusal coded and writing nothing.
 
-mod intake_common;
+use crate::intake_common;
 
 use cordtrace_domain::Role;
 use intake_common::{

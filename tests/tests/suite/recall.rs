@@ -4,7 +4,7 @@
 //! and names the patients to contact; a bedside check of a recalled unit refused at once; and
 //! refusals (role, signature, reason, unknown source) that write nothing.
 
-mod clinical_flow;
+use crate::clinical_flow;
 
 use std::collections::{BTreeMap, BTreeSet};
 

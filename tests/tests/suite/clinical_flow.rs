@@ -4,8 +4,6 @@
 //!
 //! Every name, record number and wristband here is invented; DINs use the test FINs.
 
-#![allow(dead_code, reason = "each suite uses part of the shared support")]
-
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use cordtrace_tests::fixtures::ledger_size;
 use cordtrace_tests::release_fixtures::{
@@ -279,8 +277,6 @@ pub async fn try_administer(
 /// A unit given to a patient through the API.
 #[derive(Clone, Debug)]
 pub struct Treated {
-    /// The patient.
-    pub patient: PatientRef,
     /// The order.
     pub order_id: String,
     /// The administration, as read back.
@@ -317,7 +313,6 @@ pub async fn treat(
     let administration = given.data()["administerUnit"].clone();
     assert_eq!(administration["checkId"], check["checkId"]);
     Treated {
-        patient: patient.clone(),
         order_id,
         administration,
     }

@@ -4,8 +4,8 @@
 //! bedside check, signed administration, follow-up, outcome summary, look-back, signed recall,
 //! and verification of the ledger from the database, over GraphQL and offline from an export.
 
-mod clinical_flow;
-mod intake_common;
+use crate::clinical_flow;
+use crate::intake_common;
 
 use chrono::{Days, Utc};
 use clinical_flow::{

@@ -9,7 +9,7 @@
 //! The summary and schedule tests therefore prepare and check each infusion through the API
 //! and then record it in the past with [`history::administer_days_ago`].
 
-mod clinical_flow;
+use crate::clinical_flow;
 
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use clinical_flow::{

@@ -1,7 +1,7 @@
 //! Material lots, equipment and product codes over GraphQL: registration, QC status set by QA,
 //! calibration, codes defined by admins, and every refusal coded with nothing written.
 
-mod intake_common;
+use crate::intake_common;
 
 use cordtrace_domain::Role;
 use intake_common::{RefusalCase, assert_ledger_verifies, assert_refused, server, unknown_id};

@@ -2,7 +2,7 @@
 //! its check character, receipt at the lab with the transit time flagged over the limit, and
 //! every bad DIN, time or temperature refused with its code and nothing written.
 
-mod intake_common;
+use crate::intake_common;
 
 use cordtrace_domain::Role;
 use cordtrace_tests::TestServer;

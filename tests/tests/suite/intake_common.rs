@@ -4,8 +4,6 @@
 //!
 //! Every name, record number and contact here is invented; DINs use the test FINs A9990-A9999.
 
-#![allow(dead_code, reason = "each suite uses part of the shared support")]
-
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, SubsecRound, Utc};
 use cordtrace_domain::isbt128::Din;
 use cordtrace_tests::{GqlResponse, PASSWORD, TestServer};

@@ -10,7 +10,7 @@
 //!
 //! Every name, record number and wristband here is invented.
 
-mod clinical_flow;
+use crate::clinical_flow;
 
 use std::collections::BTreeMap;
 
