@@ -19,6 +19,9 @@
 //! choice of code sets (set C for digit runs, so the DIN fits its quadrant at
 //! [`X_DIMENSION_MM`]), the placement of symbols, quiet zones and text, and the three writers
 //! that draw that one layout the same way.
+//!
+//! [`report`] sets paged documents (the certificate of analysis) as PDF, on A4 or US Letter,
+//! with the same Data Matrix encoder.
 
 mod code128;
 mod data_matrix;
@@ -26,6 +29,7 @@ mod error;
 mod label;
 mod layout;
 mod pdf;
+pub mod report;
 mod svg;
 mod text;
 mod zpl;

@@ -85,6 +85,110 @@ fn string(value: &Value) -> String {
         .to_owned()
 }
 
+/// GETs `path` with `token`: status, content type and body bytes.
+async fn get_document(
+    server: &TestServer,
+    token: Option<&str>,
+    path: &str,
+) -> (u16, String, Vec<u8>) {
+    let mut request = server.client().get(server.url(path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("the document is answered");
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = response.bytes().await.expect("a body").to_vec();
+    (status, content_type, body)
+}
+
+/// Runs a poppler tool (Debian's `poppler-utils`, which `.ci/run` installs) on `pdf`.
+fn poppler(tool: &str, args: &[&str], pdf: &std::path::Path) -> String {
+    let output = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|error| panic!("{tool} (poppler-utils) could not run: {error}"));
+    assert!(output.status.success(), "{tool}: {output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The released lot's certificate as a PDF on A4 and on US Letter: what the HTML page says,
+/// headed by the facility, the number and the version, every time in the facility's zone;
+/// refused to a role that may not read it and for a paper nobody prints on.
+async fn certificate_pdf_checks_out(
+    server: &TestServer,
+    lot: &ReleaseLot,
+    manifestation: &str,
+    proof: &Value,
+) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let html = certificate_page(server, Some(&lot.auditor), &lot.lot_id)
+        .await
+        .2;
+    for (paper, size) in [("", "(A4)"), ("?paper=letter", "(letter)")] {
+        let path = format!("/certificates/{}.pdf{paper}", lot.lot_id);
+        let (status, content_type, body) = get_document(server, Some(&lot.auditor), &path).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(content_type, "application/pdf");
+        assert!(
+            html.contains(&path.replace('&', "&amp;")),
+            "the page links {path}"
+        );
+        let file = dir.path().join("coa.pdf");
+        std::fs::write(&file, &body).expect("written");
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&file)
+            .output()
+            .expect("pdfinfo (poppler-utils) runs");
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains(size), "{info}");
+        let text = poppler("pdftotext", &[], &file);
+        // pdftotext breaks lines where the PDF does; compare without the breaks.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in [
+            "Certificate of analysis",
+            &format!("Document CoA-{}", lot.lot_code),
+            "Version 1",
+            "Page 1 of",
+            "RELEASE by",
+            manifestation,
+            proof["entryHash"].as_str().unwrap_or("-"),
+            "ELIGIBLE",
+            "PASS",
+            "+00:00",
+        ] {
+            assert!(
+                flat.contains(expected),
+                "the PDF lacks {expected:?}:\n{text}"
+            );
+        }
+    }
+    let clinician = server.user_token("clinician.pdf", &[Role::Clinician]).await;
+    let path = format!("/certificates/{}.pdf", lot.lot_id);
+    assert_eq!(get_document(server, Some(&clinician), &path).await.0, 200);
+    let admin = server.user_token("admin.pdf", &[Role::Admin]).await;
+    let (status, _, body) = get_document(server, Some(&admin), &path).await;
+    assert_eq!(status, 403);
+    assert!(String::from_utf8_lossy(&body).contains("FORBIDDEN"));
+    assert_eq!(get_document(server, None, &path).await.0, 401);
+    let legal = format!("{path}?paper=legal");
+    let (status, _, body) = get_document(server, Some(&lot.auditor), &legal).await;
+    assert_eq!(status, 400);
+    assert!(String::from_utf8_lossy(&body).contains("VALIDATION"));
+    let unknown = format!("/certificates/{}.pdf", uuid::Uuid::now_v7());
+    assert_eq!(
+        get_document(server, Some(&lot.auditor), &unknown).await.0,
+        404
+    );
+}
+
 /// GETs the rendered certificate of `lot_id` with `token`: status, content type and body.
 async fn certificate_page(
     server: &TestServer,
@@ -301,6 +405,8 @@ async fn a_lot_that_passes_is_released_with_its_units_and_its_certificate_checks
             .0,
         400
     );
+
+    certificate_pdf_checks_out(server, &lot, &manifestation, proof).await;
 
     assert_ledger_verifies(server, &lot.auditor).await;
     lot.finish().await;

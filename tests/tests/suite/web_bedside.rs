@@ -192,6 +192,17 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
     assert_eq!(certificate.status(), 200);
     let document = certificate.text().await.expect("a document");
     assert!(document.contains(&lot.lot_code), "{document}");
+    let pdf = server
+        .client()
+        .get(server.url(&format!("/certificates/{}.pdf", lot.lot_id)))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("the certificate's PDF is answered");
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.expect("a PDF");
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF document");
 
     browser.assert_same_origin_only(server).await;
     browser.close().await;
