@@ -27,7 +27,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 pub use context::{ApiContext, ClientAddress, Policies, Viewer};
 pub use error::{ApiError, ErrorCode};
 pub use production::{
-    PRINT_LABEL_OPERATION, PrintedLabel, prepare_unit_label, print_unit_label, record_label_print,
+    LabelRecipient, PRINT_LABEL_OPERATION, PrintedLabel, prepare_unit_label, print_unit_label,
+    record_label_print,
 };
 pub use release::{CERTIFICATE_OPERATION, certificate_document};
 pub use throttle::ThrottlePolicy;

@@ -39,12 +39,22 @@ pub struct UnitLabel {
 }
 
 /// The intended recipient of an allocated unit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Recipient {
     /// The recipient's identifier.
     pub key: String,
     /// The recipient's name, only when the viewer may read it (the caller decides).
     pub name: Option<String>,
+}
+
+/// The name is personal data: it stays out of logs and panics, even through Debug.
+impl std::fmt::Debug for Recipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recipient")
+            .field("key", &self.key)
+            .field("name", &self.name.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// The container a label is for.

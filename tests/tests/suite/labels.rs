@@ -8,6 +8,7 @@
 //! Data Matrix), what they read fed to the bedside check. On SQLite, or PostgreSQL with
 //! `TEST_POSTGRES_URL`.
 
+use cordtrace_domain::Role;
 use cordtrace_domain::isbt128::{Din, Flag};
 use cordtrace_tests::clinical_fixtures::{Clinic, ThawAt, UnitSpec};
 use cordtrace_tests::fixtures::assert_refused;
@@ -387,6 +388,33 @@ async fn the_printed_documents_decode_to_exactly_their_data_and_pass_the_bedside
         "{text}"
     );
     assert!(text.contains(&patient.key), "the recipient's key: {text}");
+    assert!(
+        !text.contains("Invented Patient"),
+        "QA may not read a patient's name, so its print names the key alone: {text}"
+    );
+
+    // A technician who is also a clinician may read the name, so their print carries it; the
+    // ledger entry of that print names the unit and the printer, never the patient.
+    let clinical_technician = clinic
+        .server
+        .user_token("tech.clin", &[Role::Technician, Role::Clinician])
+        .await;
+    let (status, _, svg) = fetch(
+        &clinic,
+        &clinical_technician,
+        &format!("/labels/units/{}.svg", unit.id),
+    )
+    .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&svg));
+    let svg = String::from_utf8(svg).expect("SVG is text");
+    let name = format!("Invented Patient {}", patient.wristband);
+    assert!(svg.contains(&name), "the recipient's name: {svg}");
+    let entry = clinic.last_entry().await;
+    assert_eq!(entry["action"], "unit.label_printed");
+    assert!(
+        !entry.to_string().contains("Invented Patient"),
+        "no personal data in the ledger: {entry}"
+    );
 
     // ZPL for a thermal printer: Code 128 and Data Matrix fields with the same data.
     let (status, _, zpl) = fetch(

@@ -59,10 +59,30 @@ pub struct PrintedLabel {
     pub expires_at: DateTime<Tz>,
     /// Its donors' opaque keys.
     pub donor_keys: Vec<String>,
-    /// The opaque key of the patient it is allocated to.
-    pub recipient_key: Option<String>,
+    /// The patient it is allocated to.
+    pub recipient: Option<LabelRecipient>,
     /// The warnings, in print order.
     pub warnings: Vec<&'static str>,
+}
+
+/// The intended recipient a label names.
+#[derive(Clone)]
+pub struct LabelRecipient {
+    /// The patient's opaque key, printed on every label of an allocated unit.
+    pub key: String,
+    /// The patient's full name, only for a viewer who may read a patient's personal data
+    /// (`Patient.personalData`) and while it is not redacted; never in the ledger.
+    pub name: Option<String>,
+}
+
+/// Personal data stays out of logs, even through Debug.
+impl std::fmt::Debug for LabelRecipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LabelRecipient")
+            .field("key", &self.key)
+            .field("name", &self.name.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
 }
 
 /// A label time in the facility's zone, to the minute as ISBT 128 carries it.
@@ -165,12 +185,12 @@ pub async fn prepare_unit_label(
             unit.cryopreserved_at.as_datetime().with_timezone(&zone),
         )?),
     };
-    let recipient_key = match clinical::order_of_unit(database, unit_id).await? {
-        Some(order_id) => recipient_key(api, order_id).await?,
+    let recipient = match clinical::order_of_unit(database, unit_id).await? {
+        Some(order_id) => recipient(api, viewer, order_id).await?,
         None => None,
     };
     let donors: Vec<&mfg::Donor> = lot.donors.iter().collect();
-    let warnings = label_warnings(unit.status, &donors, recipient_key.is_some())
+    let warnings = label_warnings(unit.status, &donors, recipient.is_some())
         .into_iter()
         .map(mfg::LabelWarning::text)
         .collect();
@@ -196,24 +216,43 @@ pub async fn prepare_unit_label(
             .iter()
             .map(|donor| donor.key.as_str().to_owned())
             .collect(),
-        recipient_key,
+        recipient,
         warnings,
         unit,
     })
 }
 
-async fn recipient_key(
+/// The patient `order_id` is for, with the name only when `viewer` may read it: the access
+/// rule of `Patient.personalData` decides, so a technician's print names the patient by key
+/// alone and a user who is also a clinician gets the name a clinician reads.
+async fn recipient(
     api: &ApiContext,
+    viewer: &Viewer,
     order_id: cordtrace_domain::ids::OrderId,
-) -> ApiResult<Option<String>> {
+) -> ApiResult<Option<LabelRecipient>> {
     let database = api.executor.database();
     let Some(order) = clinical::order(database, order_id).await? else {
         return Ok(None);
     };
-    Ok(clinical::patient(database, order.patient_id)
-        .await?
-        .map(|patient| patient.key.as_str().to_owned()))
+    let Some(patient) = clinical::patient(database, order.patient_id).await? else {
+        return Ok(None);
+    };
+    let name = if viewer.acting_role(PERSONAL_DATA_FIELD).is_ok() {
+        clinical::personal_data(database, vec![patient.id])
+            .await?
+            .remove(&patient.id)
+            .and_then(|personal| personal.full_name)
+    } else {
+        None
+    };
+    Ok(Some(LabelRecipient {
+        key: patient.key.as_str().to_owned(),
+        name,
+    }))
 }
+
+/// The field whose access rule says who may read a patient's name.
+const PERSONAL_DATA_FIELD: &str = "Patient.personalData";
 
 /// A printed label, as the API shows it: the strings its symbols encode and the lines it
 /// prints, for a print client that draws its own layout.
@@ -288,7 +327,7 @@ impl From<PrintedLabel> for PrintedUnitLabel {
             volume_ml: label.unit.volume.value().to_string(),
             storage: label.storage,
             donor_keys: label.donor_keys,
-            recipient_key: label.recipient_key,
+            recipient_key: label.recipient.map(|recipient| recipient.key),
             warnings: label.warnings.into_iter().map(str::to_owned).collect(),
         }
     }

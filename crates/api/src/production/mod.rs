@@ -9,8 +9,8 @@ mod query;
 mod types;
 
 pub use labels::{
-    LabelMutation, PRINT_LABEL_OPERATION, PrintedLabel, prepare_unit_label, print_unit_label,
-    record_label_print,
+    LabelMutation, LabelRecipient, PRINT_LABEL_OPERATION, PrintedLabel, prepare_unit_label,
+    print_unit_label, record_label_print,
 };
 pub use lineage::LineageQuery;
 pub use mutation::ProductionMutation;

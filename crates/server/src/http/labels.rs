@@ -76,9 +76,10 @@ fn unit_label(printed: PrintedLabel) -> UnitLabel {
         volume: format!("{} mL", printed.unit.volume.value()),
         storage: printed.storage,
         donor_key: printed.donor_keys.join(", "),
-        recipient: printed
-            .recipient_key
-            .map(|key| Recipient { key, name: None }),
+        recipient: printed.recipient.map(|recipient| Recipient {
+            key: recipient.key,
+            name: recipient.name,
+        }),
         warnings: printed.warnings.into_iter().map(str::to_owned).collect(),
         container: match printed.unit.container {
             Container::Bag => cordtrace_labels::Container::Bag,
