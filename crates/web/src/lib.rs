@@ -15,6 +15,7 @@ pub mod graphiql;
 mod headers;
 mod pages;
 mod session;
+mod submissions;
 mod time;
 
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub(crate) struct Web {
     /// The API context, to resolve a session cookie to a viewer.
     api: ApiContext,
     settings: WebSettings,
+    /// The form submissions answered, so that each is done once.
+    submissions: submissions::Submissions,
 }
 
 /// The shared state of the web routes.
@@ -51,6 +54,7 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         schema,
         api,
         settings,
+        submissions: submissions::Submissions::default(),
     });
     Router::new()
         .route("/", get(pages::home::get))
@@ -120,6 +124,10 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         .route("/donations/{id}", get(pages::donations::get))
         .route("/donations/{id}/receive", post(pages::donations::receive))
         .route("/static/{name}", get(assets::get))
+        .layer(axum::middleware::from_fn_with_state(
+            web.clone(),
+            submissions::once,
+        ))
         .layer(axum::middleware::from_fn(headers::secure))
         .with_state(web)
 }

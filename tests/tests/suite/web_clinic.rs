@@ -64,14 +64,45 @@ async fn a_clinician_registers_orders_prepares_and_follows_up_a_patient() {
         .to_owned();
     browser.assert_accessible("a new patient's page").await;
 
-    // A weight.
+    // A weight, and the same form sent again from the same page (a double click, a resend
+    // after "back"): done once, the second refused with its code.
     browser.fill("#weight-kilograms", "75").await;
+    let weight_form = browser
+        .eval(
+            "Object.fromEntries(new FormData(document.querySelector(\"form[action$='/weight']\")).entries())",
+        )
+        .await;
+    let entries = server.ledger_entry_count().await;
     browser
         .click("form[action$='/weight'] button[type=submit]")
         .await;
     let page = browser.text().await;
     assert!(page.contains("Weight recorded"), "{page}");
     assert!(page.contains("75 kg on"), "{page}");
+    assert_eq!(server.ledger_entry_count().await, entries + 1);
+    let resent = server
+        .client()
+        .post(server.url(&format!("/patients/{key}/weight")))
+        .header("Cookie", browser.cookie_header().await)
+        .form(&weight_form)
+        .send()
+        .await
+        .expect("the resent form is answered");
+    assert_eq!(resent.status(), 409);
+    let body = resent.text().await.expect("a page");
+    assert!(body.contains("DUPLICATE_SUBMISSION"), "{body}");
+    assert_eq!(
+        server.ledger_entry_count().await,
+        entries + 1,
+        "nothing more was recorded"
+    );
+    // The page opened again is a new decision: the same weight is recorded once more.
+    browser.fill("#weight-kilograms", "75").await;
+    browser
+        .click("form[action$='/weight'] button[type=submit]")
+        .await;
+    assert!(browser.text().await.contains("Weight recorded"));
+    assert_eq!(server.ledger_entry_count().await, entries + 2);
 
     // A malformed visit is not sent: the refusal is next to its field, what was typed stays,
     // nothing is written.

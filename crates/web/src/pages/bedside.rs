@@ -53,7 +53,7 @@ impl ScanPage {
     fn new(shell: &Shell, patient_scan: String, unit_scans: Vec<String>) -> Self {
         Self {
             layout: shell.layout(),
-            csrf: super::csrf::token_for(&shell.token),
+            csrf: super::csrf::form_token(&shell.token),
             scans: unit_scans
                 .iter()
                 .map(|scan| ScanShown {
@@ -381,7 +381,7 @@ fn accepted(
     };
     AcceptedPage {
         layout: shell.layout(),
-        csrf: super::csrf::token_for(&shell.token),
+        csrf: super::csrf::form_token(&shell.token),
         unit_id,
         patient_id,
         patient_key: or_dash(facts.patient_key),

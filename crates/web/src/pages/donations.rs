@@ -329,7 +329,7 @@ async fn list_page(web: &Web, shell: &Shell, donor: String, refused: Option<Refu
         &DonationsPage {
             layout: shell.layout(),
             htmx: assets::href("htmx.min.js"),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             technician,
             time_zone: shell.time.name(),
             now_local: shell.time.input_value(Utc::now()),
@@ -563,7 +563,7 @@ async fn page(
         status,
         &DonationPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             technician: shell.has_role("TECHNICIAN"),
             time_zone: shell.time.name(),
             now_local: shell.time.input_value(Utc::now()),

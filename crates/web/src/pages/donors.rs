@@ -204,7 +204,7 @@ async fn list_page(web: &Web, shell: &Shell, refused: Option<Refused>) -> Respon
         status,
         &DonorsPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             may_register: is_donor_staff(shell),
             donors: donors
                 .into_iter()
@@ -611,7 +611,7 @@ async fn page(
         status,
         &DonorPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             staff,
             qa: shell.has_role("QA"),
             technician: shell.has_role("TECHNICIAN"),

@@ -292,7 +292,7 @@ async fn page(
         status,
         &LookbackPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             kinds: Origin::ALL
                 .into_iter()
                 .map(|from| (from.name(), from.label()))

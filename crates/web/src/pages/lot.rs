@@ -461,7 +461,7 @@ async fn page(
         status,
         &LotPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             htmx: assets::href("htmx.min.js"),
             technician,
             prints_labels: technician || shell.has_role("QA"),

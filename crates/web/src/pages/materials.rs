@@ -232,7 +232,7 @@ async fn page(
         status,
         &MaterialsPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             registrar: shell.has_role("TECHNICIAN") || shell.has_role("QA"),
             qa: shell.has_role("QA"),
             lots,

@@ -121,7 +121,7 @@ impl Shell {
                 username: self.me.username.clone(),
                 roles: self.me.roles.clone(),
                 time_zone: self.time.name().to_owned(),
-                csrf: csrf::token_for(&self.token),
+                csrf: csrf::form_token(&self.token),
             }),
         }
     }

@@ -29,7 +29,7 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
     };
     let page = PasswordPage {
         layout: Layout::anonymous(),
-        csrf: csrf::token_for(&token),
+        csrf: csrf::form_token(&token),
         forced,
         error: None,
     };
@@ -60,7 +60,7 @@ pub(crate) async fn post(
     };
     let page = |error: Shown| PasswordPage {
         layout: Layout::anonymous(),
-        csrf: csrf::token_for(&token),
+        csrf: csrf::form_token(&token),
         forced,
         error: Some(error),
     };

@@ -451,7 +451,7 @@ async fn page(
         status,
         &PatientPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             clinician,
             signer: shell.me.printed_name.clone(),
             time_zone: shell.time.name(),

@@ -170,7 +170,7 @@ async fn page(web: &Web, shell: &Shell, refused: Option<Refused>) -> Response {
         status,
         &PatientsPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             clinician: shell.has_role("CLINICIAN"),
             patients,
             refused,

@@ -173,7 +173,7 @@ async fn page(
         status,
         &ProductsPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             may_define: shell.has_role("ADMIN"),
             products: nodes
                 .into_iter()

@@ -423,7 +423,7 @@ pub(crate) async fn review_page(
         status,
         &ReviewPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             lot_id: lot_id.to_owned(),
             may_decide: shell.has_role("QA") && in_quarantine,
             analyst: shell.has_role("ANALYST") && in_quarantine,

@@ -150,7 +150,7 @@ async fn page(web: &Web, shell: &Shell, imported: bool, error: Option<Shown>) ->
         status,
         &SpecificationsPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             may_import: shell.has_role("QA"),
             specifications: specifications
                 .into_iter()

@@ -259,7 +259,7 @@ async fn page(
         status,
         &UnitPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             technician: shell.has_role("TECHNICIAN"),
             prints_labels: shell.has_role("TECHNICIAN") || shell.has_role("QA"),
             expires_at: shell.time.show(&unit.expires_at),

@@ -251,7 +251,7 @@ async fn list_page(web: &Web, shell: &Shell, refused: Option<Refused>) -> Respon
         status,
         &UsersPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             roles: ROLES,
             users: users.users.nodes,
             refused,
@@ -348,7 +348,7 @@ async fn user_page(
         status,
         &UserPage {
             layout: shell.layout(),
-            csrf: csrf::token_for(&shell.token),
+            csrf: csrf::form_token(&shell.token),
             roles: ROLES,
             registered_at: shell.time.show(&user.registered_at),
             locked_until: user
