@@ -108,8 +108,8 @@ async fn an_auditor_reads_a_unit_s_lineage_up_to_its_donor_and_a_material_lot_s_
         assert!(page.contains(seen), "{seen} in the table: {page}");
     }
     for href in [
-        format!("/lineage/donor/{}", donor.donor_id),
-        format!("/lineage/donation/{}", donor.donation_id),
+        format!("/donors/{}", donor.donor_id),
+        format!("/donations/{}", donor.donation_id),
         format!("/lineage/material_lot/{material}"),
         format!("/lots/{product}"),
         format!("/lots/{substance}"),
@@ -131,6 +131,33 @@ async fn an_auditor_reads_a_unit_s_lineage_up_to_its_donor_and_a_material_lot_s_
     );
     browser.assert_accessible("a unit's lineage").await;
     browser.screenshot("lineage.png").await;
+
+    // A donor's and a donation's boxes lead to their records, which the auditor reads without
+    // the donor's personal data, and which lead back to their lineage.
+    let donation_din = din.split(' ').next().unwrap_or_default().to_owned();
+    for (page, lineage, seen) in [
+        (
+            format!("/donors/{}", donor.donor_id),
+            format!("/lineage/donor/{}", donor.donor_id),
+            format!("Donor {donor_key}"),
+        ),
+        (
+            format!("/donations/{}", donor.donation_id),
+            format!("/lineage/donation/{}", donor.donation_id),
+            format!("Donation {donation_din}"),
+        ),
+    ] {
+        browser.goto(&server.url(&page)).await;
+        let text = browser.text().await;
+        assert!(text.contains(&seen), "{page}: {text}");
+        assert!(
+            browser.has(&format!("a[href='{lineage}']")).await,
+            "{page} links to {lineage}"
+        );
+    }
+    browser
+        .goto(&server.url(&format!("/lineage/unit/{unit}")))
+        .await;
 
     // A node leads to its page, from the keyboard (an SVG link has no `click()`).
     let node = format!("svg.lineage a[href='/lots/{product}']");

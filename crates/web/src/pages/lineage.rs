@@ -390,7 +390,7 @@ fn add_upstream(graph: &mut Graph, start: Start, id: &str, upstream: &Upstream) 
             name: donor.key.clone(),
             detail: format!("consent {}", donor.consent),
             status: donor.eligibility.clone(),
-            href: Some(format!("/lineage/donor/{}", donor.id)),
+            href: Some(format!("/donors/{}", donor.id)),
         });
     }
     for donation in &upstream.donations {
@@ -400,7 +400,7 @@ fn add_upstream(graph: &mut Graph, start: Start, id: &str, upstream: &Upstream) 
             name: format!("{} {}", donation.din, donation.din_check_character),
             detail: donation.site.clone(),
             status: received(donation.received_at.is_some()),
-            href: Some(format!("/lineage/donation/{}", donation.id)),
+            href: Some(format!("/donations/{}", donation.id)),
         });
         graph.link(
             (Kind::Donor, &donation.donor_id),
@@ -549,7 +549,7 @@ fn donor_node(donor: &DonorRecord) -> Node {
         name: donor.key.clone(),
         detail: format!("consent {consent}"),
         status: donor.eligibility.status.clone(),
-        href: Some(format!("/lineage/donor/{}", donor.id)),
+        href: Some(format!("/donors/{}", donor.id)),
     }
 }
 
@@ -560,7 +560,7 @@ fn donation_node(donation: &DonationRecord) -> Node {
         name: format!("{} {}", donation.din, donation.check_character),
         detail: donation.site.clone(),
         status: received(donation.receipt.is_some()),
-        href: Some(format!("/lineage/donation/{}", donation.id)),
+        href: Some(format!("/donations/{}", donation.id)),
     }
 }
 
