@@ -221,6 +221,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("Mutation.calibrateEquipment", Access::Roles(DONOR_STAFF)),
     ("Mutation.defineProduct", Access::Roles(&[Admin])),
     ("Query.donor", Access::Roles(INTAKE_READERS)),
+    ("Query.donorByKey", Access::Roles(INTAKE_READERS)),
     ("Query.donors", Access::Roles(INTAKE_READERS)),
     ("Query.donation", Access::Roles(INTAKE_READERS)),
     ("Query.donationByDin", Access::Roles(INTAKE_READERS)),

@@ -147,6 +147,8 @@ documents! {
     RECEIVE_DONATION = "receive_donation.graphql";
     /// A donation's id by its DIN, for search.
     DONATION_BY_DIN = "donation_by_din.graphql";
+    /// A donor's id by her opaque key, for a look-back.
+    DONOR_BY_KEY = "donor_by_key.graphql";
     /// The technician's worklist: lots in process, and drug product lots (for their units).
     LAB_LOTS = "lab_lots.graphql";
     /// The steps of a lot, for its current step.

@@ -232,6 +232,53 @@ async fn qa_looks_back_from_a_lot_and_recalls_it_after_seeing_the_consequences()
     assert!(page.contains(&patient.key), "{page}");
     assert!(!page.contains("WEB7001"), "no personal data: {page}");
     assert!(!browser.has("#recall-form").await, "only QA recalls");
+
+    // Started from what people hold in their hands: the lot's code, the donation's DIN, the
+    // donor's key (typed in lower case), each as typed into the form.
+    let facts = server
+        .gql(
+            Some(&clinic.analyst),
+            "query($donor: UUID!, $donation: UUID!) { donor(id: $donor) { key } \
+             donation(id: $donation) { din } }",
+            json!({
+                "donor": lot.donor.donor_id.to_string(),
+                "donation": lot.donor.donation_id.to_string(),
+            }),
+        )
+        .await;
+    let facts = facts.data();
+    let donor_key = facts["donor"]["key"].as_str().expect("a key").to_owned();
+    let din = facts["donation"]["din"].as_str().expect("a DIN").to_owned();
+    for (from, typed) in [
+        ("lot", lot.lot_code.clone()),
+        ("donation", din),
+        ("donor", donor_key.to_lowercase()),
+    ] {
+        browser.goto(&server.url("/lookback")).await;
+        browser.set_value("#from", from).await;
+        browser.fill("#id", &typed).await;
+        browser.click("#lookback-form button[type=submit]").await;
+        let page = browser.text().await;
+        assert!(
+            page.contains("ADMINISTERED: 1"),
+            "from {from} {typed}: {page}"
+        );
+        assert!(page.contains(&lot.lot_code), "{page}");
+    }
+    // A supplier lot nobody registered names nothing, and says so.
+    browser.goto(&server.url("/lookback")).await;
+    browser.set_value("#from", "material_lot").await;
+    browser.fill("#id", "NO-SUCH-SUPPLIER-LOT").await;
+    browser.click("#lookback-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(
+        page.contains("no material lot has the supplier lot NO-SUCH-SUPPLIER-LOT"),
+        "{page}"
+    );
+    browser
+        .goto(&server.url("/lookback?from=donor&id=DNR99-999999"))
+        .await;
+    assert!(browser.text().await.contains("NOT_FOUND"));
     browser.close().await;
 
     let browser = Browser::launch().await;

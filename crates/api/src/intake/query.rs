@@ -45,6 +45,16 @@ impl IntakeQuery {
             .ok_or_else(|| ApiError::not_found(format!("donor {id}")))
     }
 
+    /// A donor by the opaque key on her donations' records (`DNR26-000001`, any case).
+    async fn donor_by_key(&self, ctx: &Context<'_>, key: String) -> ApiResult<DonorObject> {
+        let (api, _) = parts(ctx)?;
+        let key = key.trim().to_ascii_uppercase();
+        reads::donor_by_key(api.executor.database(), &key)
+            .await?
+            .map(DonorObject::from)
+            .ok_or_else(|| ApiError::not_found(format!("donor {key}")))
+    }
+
     /// Donors in registration order. The cursor is the donor's id.
     async fn donors(
         &self,

@@ -106,6 +106,21 @@ pub async fn donor(database: &Database, id: DonorId) -> Result<Option<Donor>, Qu
         .remove(&id))
 }
 
+/// The donor registered under the opaque key `key` (`DNR26-000001`).
+pub async fn donor_by_key(database: &Database, key: &str) -> Result<Option<Donor>, QueryError> {
+    let found: Option<Uuid> = donor::Entity::find()
+        .select_only()
+        .column(donor::Column::Id)
+        .filter(donor::Column::DonorKey.eq(key))
+        .into_tuple()
+        .one(database.connection())
+        .await?;
+    match found {
+        Some(id) => donor(database, DonorId::from_uuid(id)).await,
+        None => Ok(None),
+    }
+}
+
 /// Donors by id (those that exist).
 pub async fn donors_by_id(
     database: &Database,

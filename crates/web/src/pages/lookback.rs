@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::form::Fields;
+use super::scanned::{self, Unresolved};
 use super::{Layout, Shell, Shown, csrf_refusal, render, shell, shown, status_for};
 use crate::{Shared, Web, client, csrf, documents, session};
 
@@ -44,11 +45,33 @@ impl Origin {
 
     fn label(self) -> &'static str {
         match self {
-            Origin::Donor => "a donor",
-            Origin::Donation => "a donation",
-            Origin::MaterialLot => "a material lot",
-            Origin::Lot => "a lot",
+            Origin::Donor => "a donor (her key)",
+            Origin::Donation => "a donation (its DIN)",
+            Origin::MaterialLot => "a material lot (its supplier lot)",
+            Origin::Lot => "a lot (its code)",
         }
+    }
+
+    /// The id of the record `scanned` names: its identifier as people hold it, or its id.
+    async fn resolve(self, web: &Web, shell: &Shell, scanned: &str) -> Result<String, Shown> {
+        let resolved = match self {
+            Origin::Donor => scanned::donor(web, shell, scanned).await,
+            Origin::Donation => scanned::donation(web, shell, scanned).await,
+            Origin::MaterialLot => scanned::material_lot(web, shell, scanned).await,
+            Origin::Lot => scanned::lot(web, shell, scanned).await,
+        };
+        resolved.map_err(|unresolved| match unresolved {
+            Unresolved::Refused(failures) => shown(&failures).unwrap_or_else(|| Shown {
+                message: format!("nothing is found by {scanned}"),
+                code: "NOT_FOUND".to_owned(),
+                reasons: Vec::new(),
+            }),
+            Unresolved::Unclear(sentence) => Shown {
+                message: format!("{sentence}; nothing was looked up"),
+                code: "VALIDATION".to_owned(),
+                reasons: Vec::new(),
+            },
+        })
     }
 
     /// The `DownstreamFrom` input for `id`.
@@ -88,6 +111,8 @@ impl LookbackPage {
 
 /// What a look-back found, by status.
 struct Found {
+    /// The id of the record it started from.
+    id: String,
     lots: Vec<LotsWithStatus>,
     units: Vec<UnitsWithStatus>,
     /// Units a recall would move: every one not yet given.
@@ -212,12 +237,16 @@ pub(crate) async fn recall(
     let Some(kind) = from else {
         return page(&web, &shell, None, id, None, None).await;
     };
+    let record = match kind.resolve(&web, &shell, id).await {
+        Ok(record) => record,
+        Err(shown) => return page(&web, &shell, from, id, None, Some(shown)).await,
+    };
     let answer: Result<Recalled, _> = client::run(
         &web,
         &shell.visitor.viewer,
         documents::RECALL,
         json!({
-            "from": kind.input(id),
+            "from": kind.input(&record),
             "reason": fields.text("reason"),
             "signature": { "password": fields.text("password"), "meaning": "APPROVAL" },
         }),
@@ -249,12 +278,23 @@ async fn page(
     let viewer = &shell.visitor.viewer;
     let mut found = None;
     let mut patients = Vec::new();
-    if let (Some(from), false) = (from, id.is_empty()) {
-        let variables = json!({ "from": from.input(id) });
+    let record = match (from, id.is_empty()) {
+        (Some(from), false) => match from.resolve(web, shell, id).await {
+            Ok(record) => Some((from, record)),
+            Err(shown) => {
+                error = error.or(Some(shown));
+                None
+            }
+        },
+        _ => None,
+    };
+    if let Some((from, record)) = record {
+        let variables = json!({ "from": from.input(&record) });
         match client::run::<LookbackData>(web, viewer, documents::LOOKBACK, variables, None).await {
             Ok(data) => {
                 let lookback = data.lookback;
                 found = Some(Found {
+                    id: record,
                     units_to_move: lookback
                         .units_by_status
                         .iter()

@@ -6,10 +6,10 @@
 use cordtrace_domain::manufacturing::Measurement;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::Shell;
 use super::form::{Fields, Problem};
+use super::scanned::{self, Unresolved};
 use crate::Web;
 use crate::client::{self, Failures};
 use crate::documents;
@@ -158,7 +158,11 @@ async fn step(web: &Web, shell: &Shell, lot_id: &str, fields: &Fields) -> Result
     }
     let mut inputs = vec![lot_id.to_owned()];
     for code in codes(fields.text(OTHER_LOTS)) {
-        inputs.push(lot_by_code(web, shell, code).await?);
+        inputs.push(
+            scanned::lot(web, shell, code)
+                .await
+                .map_err(at_field(OTHER_LOTS))?,
+        );
     }
     let count = match fields.text("output_count") {
         "" => 0,
@@ -178,11 +182,19 @@ async fn step(web: &Web, shell: &Shell, lot_id: &str, fields: &Fields) -> Result
     };
     let mut equipment = Vec::new();
     for scanned in codes(fields.text(EQUIPMENT)) {
-        equipment.push(equipment_id(web, shell, scanned).await?);
+        equipment.push(
+            scanned::equipment(web, shell, scanned)
+                .await
+                .map_err(at_field(EQUIPMENT))?,
+        );
     }
     let mut material_lots = Vec::new();
     for scanned in codes(fields.text(MATERIAL_LOTS)) {
-        material_lots.push(material_lot_id(web, shell, scanned).await?);
+        material_lots.push(
+            scanned::material_lot(web, shell, scanned)
+                .await
+                .map_err(at_field(MATERIAL_LOTS))?,
+        );
     }
     let measurements: Vec<Value> = Measurement::KINDS
         .iter()
@@ -214,115 +226,14 @@ fn codes(text: &str) -> Vec<&str> {
         .collect()
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LotByCode {
-    lot_by_code: Found,
-}
-
-/// Something the API found, by its id.
-#[derive(Deserialize)]
-struct Found {
-    id: String,
-}
-
-/// The id of the lot `code`, as the API finds it; its refusal concerns the other lots field.
-async fn lot_by_code(web: &Web, shell: &Shell, code: &str) -> Result<String, NotDone> {
-    client::run::<LotByCode>(
-        web,
-        &shell.visitor.viewer,
-        documents::LOT_BY_CODE,
-        json!({ "code": code }),
-        None,
-    )
-    .await
-    .map(|found| found.lot_by_code.id)
-    .map_err(|failures| NotDone::Refused {
-        failures,
-        field: Some(OTHER_LOTS),
-    })
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EquipmentByAssetTag {
-    equipment_by_asset_tag: Found,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MaterialLotsBySupplierLot {
-    material_lots_by_supplier_lot: Vec<MaterialLotFound>,
-}
-
-#[derive(Deserialize)]
-struct MaterialLotFound {
-    id: String,
-    supplier: String,
-}
-
-/// The id of the equipment scanned: its own id as its label carries it, or its asset tag as
-/// the API finds it.
-async fn equipment_id(web: &Web, shell: &Shell, scanned: &str) -> Result<String, NotDone> {
-    if Uuid::parse_str(scanned).is_ok() {
-        return Ok(scanned.to_owned());
-    }
-    client::run::<EquipmentByAssetTag>(
-        web,
-        &shell.visitor.viewer,
-        documents::EQUIPMENT_BY_ASSET_TAG,
-        json!({ "assetTag": scanned }),
-        None,
-    )
-    .await
-    .map(|found| found.equipment_by_asset_tag.id)
-    .map_err(|failures| NotDone::Refused {
-        failures,
-        field: Some(EQUIPMENT),
-    })
-}
-
-/// The id of the material lot scanned: its own id, or its supplier lot number when exactly
-/// one material lot carries it (two suppliers may use the same number: the person then scans
-/// the lot's own identifier).
-async fn material_lot_id(web: &Web, shell: &Shell, scanned: &str) -> Result<String, NotDone> {
-    if Uuid::parse_str(scanned).is_ok() {
-        return Ok(scanned.to_owned());
-    }
-    let found = client::run::<MaterialLotsBySupplierLot>(
-        web,
-        &shell.visitor.viewer,
-        documents::MATERIAL_LOTS_BY_SUPPLIER_LOT,
-        json!({ "supplierLot": scanned }),
-        None,
-    )
-    .await
-    .map_err(|failures| NotDone::Refused {
-        failures,
-        field: Some(MATERIAL_LOTS),
-    })?
-    .material_lots_by_supplier_lot;
-    match found.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => Err(Problem::new(
-            MATERIAL_LOTS,
-            format!("no material lot has the supplier lot {scanned}"),
-        )
-        .into()),
-        several => Err(Problem::new(
-            MATERIAL_LOTS,
-            format!(
-                "{} material lots carry the supplier lot {scanned} (from {}): scan the \
-                 lot's own identifier instead",
-                several.len(),
-                several
-                    .iter()
-                    .map(|lot| lot.supplier.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-        .into()),
+/// A scan of the step form that names no single record, as the refusal of its `field`.
+fn at_field(field: &'static str) -> impl FnOnce(Unresolved) -> NotDone {
+    move |unresolved| match unresolved {
+        Unresolved::Refused(failures) => NotDone::Refused {
+            failures,
+            field: Some(field),
+        },
+        Unresolved::Unclear(sentence) => Problem::new(field, sentence).into(),
     }
 }
 

@@ -25,6 +25,7 @@ pub(crate) mod products;
 pub(crate) mod release;
 pub(crate) mod release_actions;
 pub(crate) mod release_record;
+pub(crate) mod scanned;
 pub(crate) mod search;
 pub(crate) mod signin;
 pub(crate) mod specifications;
