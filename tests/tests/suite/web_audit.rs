@@ -336,6 +336,22 @@ async fn qa_reviews_a_lot_sees_its_blockers_and_releases_it_signed() {
         .click(&format!("a[href='/release/{}']", lot.lot_id))
         .await;
     assert!(browser.has("#blockers").await, "{}", browser.text().await);
+    // Each donor with her eligibility, when it was determined, and her consent, linked to her
+    // record.
+    let donors = browser
+        .eval("document.querySelector('#donors tbody').textContent")
+        .await;
+    let donors = donors.as_str().unwrap_or_default();
+    assert!(donors.contains("ELIGIBLE, determined"), "{donors}");
+    assert!(
+        donors.contains("GIVEN, covering therapeutic use"),
+        "{donors}"
+    );
+    assert!(
+        browser
+            .has(&format!("#donors a[href='/donors/{}']", lot.donor.donor_id))
+            .await
+    );
 
     // Released too early: refused with every unmet condition, nothing changes.
     browser.fill("#release-password", PASSWORD).await;

@@ -43,6 +43,7 @@ struct ReviewPage {
     lot_id: String,
     check: ReleaseCheck,
     certificate: Certificate,
+    donors: Vec<DonorShown>,
     may_decide: bool,
     /// The analyst's forms (results) are offered.
     analyst: bool,
@@ -180,6 +181,24 @@ struct Blocker {
 struct ReviewData {
     release_blockers: ReleaseCheck,
     certificate_of_analysis: Certificate,
+    lot: LotDonors,
+}
+
+#[derive(Deserialize)]
+struct LotDonors {
+    donors: Vec<DonorStanding>,
+}
+
+/// A donor as the lot stands on her: eligibility with its reasons, and consent.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DonorStanding {
+    id: String,
+    key: String,
+    eligibility: String,
+    eligibility_reasons: Vec<String>,
+    consent: String,
+    consent_covers_therapy: bool,
 }
 
 #[derive(Deserialize)]
@@ -187,7 +206,7 @@ struct Certificate {
     specification: Option<Specification>,
     tests: Vec<Test>,
     investigations: Vec<Investigation>,
-    donors: Vec<Donor>,
+    donors: Vec<Determination>,
 }
 
 #[derive(Deserialize)]
@@ -244,12 +263,19 @@ struct Investigation {
     conclusion: Option<String>,
 }
 
+/// When a donor's eligibility was determined, as the certificate states it.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Donor {
-    key: String,
-    eligibility: String,
-    consent_withdrawn: bool,
+struct Determination {
+    donor_id: String,
+    determined_at: Option<String>,
+}
+
+/// A donor of the lot, as the review shows her.
+struct DonorShown {
+    standing: DonorStanding,
+    /// When her eligibility was determined, in the facility's zone.
+    determined_at: Option<String>,
 }
 
 /// `GET /release`.
@@ -403,6 +429,20 @@ pub(crate) async fn review_page(
     for investigation in &mut certificate.investigations {
         investigation.opened_at = shell.time.show(&investigation.opened_at);
     }
+    let donors = data
+        .lot
+        .donors
+        .into_iter()
+        .map(|standing| DonorShown {
+            determined_at: certificate
+                .donors
+                .iter()
+                .find(|determination| determination.donor_id == standing.id)
+                .and_then(|determination| determination.determined_at.as_deref())
+                .map(|at| shell.time.show(at)),
+            standing,
+        })
+        .collect();
     let record = match release_record::read(web, shell, lot_id).await {
         Ok(record) => record,
         Err(failures) => return error_page(Some(shell.layout()), &failures),
@@ -431,6 +471,7 @@ pub(crate) async fn review_page(
             may_assess: shell.has_role("QA") || shell.has_role("TECHNICIAN"),
             check: data.release_blockers,
             certificate,
+            donors,
             record,
             time_zone: format!(
                 "{}, now {}",
