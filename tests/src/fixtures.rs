@@ -206,11 +206,21 @@ impl Fixtures {
         }
     }
 
-    /// QA determines `donor_id` ELIGIBLE or INELIGIBLE (with a reason), signed.
-    pub async fn determine(&self, donor_id: DonorId, status: EligibilityStatus) {
+    /// The fixture QA's signature, with the meaning APPROVAL, made now.
+    fn qa_signature(&self) -> Signature {
         let Actor::User { user_id, .. } = self.qa else {
             panic!("the fixture QA is a user")
         };
+        Signature {
+            signer_id: user_id,
+            printed_name: self.qa_name.clone(),
+            signed_at: Timestamp::from_datetime(Utc::now()),
+            meaning: Meaning::Approval,
+        }
+    }
+
+    /// QA determines `donor_id` ELIGIBLE or INELIGIBLE (with a reason), signed.
+    pub async fn determine(&self, donor_id: DonorId, status: EligibilityStatus) {
         let reasons = match status {
             EligibilityStatus::Eligible => Vec::new(),
             EligibilityStatus::Ineligible => vec![label("invented reactive result")],
@@ -222,12 +232,7 @@ impl Fixtures {
                 status,
                 reasons,
                 policy: self.screening.clone(),
-                signature: Signature {
-                    signer_id: user_id,
-                    printed_name: self.qa_name.clone(),
-                    signed_at: Timestamp::from_datetime(Utc::now()),
-                    meaning: Meaning::Approval,
-                },
+                signature: self.qa_signature(),
             },
         )
         .await;
@@ -272,6 +277,7 @@ impl Fixtures {
                 SetMaterialQc {
                     material_lot_id,
                     status: qc_status,
+                    signature: self.qa_signature(),
                 },
             )
             .await;

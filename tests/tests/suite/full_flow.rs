@@ -75,8 +75,9 @@ async fn a_cord_goes_from_donor_to_patient_and_back_and_the_ledger_verifies() {
     let qc = run(
         &server,
         &qa,
-        "mutation($id: UUID!) { setMaterialQcStatus(materialLotId: $id, status: RELEASED) { qcStatus } }",
-        json!({ "id": reagent_id }),
+        "mutation($id: UUID!, $sig: SignatureInput!) { setMaterialQcStatus(materialLotId: $id, \
+         status: RELEASED, signature: $sig) { qcStatus } }",
+        json!({ "id": reagent_id, "sig": signature("APPROVAL") }),
         "setMaterialQcStatus",
     )
     .await;

@@ -4,14 +4,15 @@
 use crate::intake_common;
 
 use cordtrace_domain::Role;
+use cordtrace_tests::release_fixtures::signature;
 use intake_common::{RefusalCase, assert_ledger_verifies, assert_refused, server, unknown_id};
 use serde_json::{Value, json};
 
 const REGISTER_LOT: &str = "mutation($l: MaterialLotInput!) {
     registerMaterialLot(lot: $l) { id material supplier supplierLot expiresOn qcStatus } }";
 
-const SET_QC: &str = "mutation($id: UUID!, $s: MaterialQcStatus!) {
-    setMaterialQcStatus(materialLotId: $id, status: $s) { id qcStatus } }";
+const SET_QC: &str = "mutation($id: UUID!, $s: MaterialQcStatus!, $sig: SignatureInput!) {
+    setMaterialQcStatus(materialLotId: $id, status: $s, signature: $sig) { id qcStatus } }";
 
 const REGISTER_EQUIPMENT: &str = "mutation($e: EquipmentInput!) {
     registerEquipment(equipment: $e) { id assetTag kind calibrationDue } }";
@@ -55,20 +56,28 @@ async fn material_lots_enter_quarantine_and_qa_releases_or_rejects_them() {
         &server,
         &tech,
         SET_QC,
-        json!({ "id": lot_id, "s": "RELEASED" }),
+        json!({ "id": lot_id, "s": "RELEASED", "sig": signature("APPROVAL") }),
         "FORBIDDEN",
         None,
     )
     .await;
     let response = server
-        .gql(Some(&qa), SET_QC, json!({ "id": lot_id, "s": "RELEASED" }))
+        .gql(
+            Some(&qa),
+            SET_QC,
+            json!({ "id": lot_id, "s": "RELEASED", "sig": signature("APPROVAL") }),
+        )
         .await;
     assert_eq!(
         response.data()["setMaterialQcStatus"]["qcStatus"],
         "RELEASED"
     );
     let response = server
-        .gql(Some(&qa), SET_QC, json!({ "id": lot_id, "s": "REJECTED" }))
+        .gql(
+            Some(&qa),
+            SET_QC,
+            json!({ "id": lot_id, "s": "REJECTED", "sig": signature("APPROVAL") }),
+        )
         .await;
     assert_eq!(
         response.data()["setMaterialQcStatus"]["qcStatus"],
@@ -79,15 +88,23 @@ async fn material_lots_enter_quarantine_and_qa_releases_or_rejects_them() {
         (
             "nothing leaves REJECTED",
             SET_QC,
-            json!({ "id": lot_id, "s": "RELEASED" }),
+            json!({ "id": lot_id, "s": "RELEASED", "sig": signature("APPROVAL") }),
             "CONFLICT",
             Some("MATERIAL_STATUS"),
             &qa,
         ),
         (
+            "a QC decision signed as RESPONSIBILITY",
+            SET_QC,
+            json!({ "id": lot_id, "s": "REJECTED", "sig": signature("RESPONSIBILITY") }),
+            "VALIDATION",
+            Some("WRONG_SIGNATURE_MEANING"),
+            &qa,
+        ),
+        (
             "QC of an unknown lot",
             SET_QC,
-            json!({ "id": unknown_id(), "s": "RELEASED" }),
+            json!({ "id": unknown_id(), "s": "RELEASED", "sig": signature("APPROVAL") }),
             "NOT_FOUND",
             Some("NOT_FOUND"),
             &qa,
@@ -95,7 +112,7 @@ async fn material_lots_enter_quarantine_and_qa_releases_or_rejects_them() {
         (
             "an unknown status",
             SET_QC,
-            json!({ "id": lot_id, "s": "APPROVED" }),
+            json!({ "id": lot_id, "s": "APPROVED", "sig": signature("APPROVAL") }),
             "VALIDATION",
             None,
             &qa,

@@ -17,6 +17,7 @@ use cordtrace_domain::Role;
 use cordtrace_domain::manufacturing::MaterialQcStatus;
 use cordtrace_tests::browser::Browser;
 use cordtrace_tests::fixtures::{Bench, Eligibility, Fixtures, production_server};
+use cordtrace_tests::release_fixtures::signature;
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
@@ -123,8 +124,9 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
     server
         .gql(
             Some(&qa),
-            "mutation($id: UUID!) { setMaterialQcStatus(materialLotId: $id, status: RELEASED) { id } }",
-            json!({ "id": lysate }),
+            "mutation($id: UUID!, $sig: SignatureInput!) { setMaterialQcStatus(materialLotId: $id, \
+             status: RELEASED, signature: $sig) { id } }",
+            json!({ "id": lysate, "sig": signature("APPROVAL") }),
         )
         .await
         .data();

@@ -418,19 +418,59 @@ async fn technicians_register_material_lots_and_equipment_and_qa_decides_their_q
     qa.sign_in(&server, "qa.one", PASSWORD).await;
     qa.goto(&server.url("/materials")).await;
     qa.assert_accessible("QA's material lots").await;
+    let status_of =
+        |id: &str| format!("document.querySelector('#material-lot-{id} .qc-status').textContent");
+    // Each decision is signed: a wrong password is refused at its form, nothing written.
+    let before = server.ledger_entry_count().await;
+    qa.fill(
+        &format!("#release-material-lot-{first}-password"),
+        "not the password at all",
+    )
+    .await;
+    qa.click(&format!(
+        "#material-lot-{first} .release-material-lot button"
+    ))
+    .await;
+    let page = qa.text().await;
+    assert!(page.contains("SIGNATURE_REJECTED"), "{page}");
+    assert_eq!(
+        server.ledger_entry_count().await,
+        before + 1,
+        "only the failed authentication is written"
+    );
+    assert_eq!(qa.eval(&status_of(&first)).await, "QUARANTINE");
+    qa.fill(&format!("#release-material-lot-{first}-password"), PASSWORD)
+        .await;
     qa.click(&format!(
         "#material-lot-{first} .release-material-lot button"
     ))
     .await;
     assert!(qa.text().await.contains("Material lot RELEASED"));
     let second = material_lot_id(&qa, "HPL-TEST-002").await;
+    qa.fill(&format!("#reject-material-lot-{second}-password"), PASSWORD)
+        .await;
     qa.click(&format!(
         "#material-lot-{second} .reject-material-lot button"
     ))
     .await;
     assert!(qa.text().await.contains("Material lot REJECTED"));
-    let status_of =
-        |id: &str| format!("document.querySelector('#material-lot-{id} .qc-status').textContent");
+    // The ledger holds QA's signature of each decision.
+    let qa_token = server.user_token("qa.reader", &[Role::Qa]).await;
+    let entries = server
+        .gql(
+            Some(&qa_token),
+            "{ ledgerEntries(action: \"material_lot.qc_changed\", first: 10) { nodes { \
+             signature { printedName meaning } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let nodes = entries.data()["ledgerEntries"]["nodes"].clone();
+    let nodes = nodes.as_array().expect("entries");
+    assert_eq!(nodes.len(), 2, "{nodes:?}");
+    for node in nodes {
+        assert_eq!(node["signature"]["meaning"], "APPROVAL", "{node}");
+        assert_eq!(node["signature"]["printedName"], "Test qa.one", "{node}");
+    }
     assert_eq!(qa.eval(&status_of(&first)).await, "RELEASED");
     assert_eq!(qa.eval(&status_of(&second)).await, "REJECTED");
     assert!(!qa.has(&format!("#material-lot-{second} form")).await);

@@ -469,20 +469,25 @@ impl IntakeMutation {
     }
 
     /// QA releases or rejects a material lot (QUARANTINE to RELEASED or REJECTED; RELEASED to
-    /// REJECTED).
+    /// REJECTED), signed with the meaning APPROVAL: the decision that lets a reagent into
+    /// production, or keeps it out, is QA's signed act (21 CFR 1271.210).
     async fn set_material_qc_status(
         &self,
         ctx: &Context<'_>,
         material_lot_id: Uuid,
         status: MaterialQcStatus,
+        signature: SignatureInput,
     ) -> ApiResult<MaterialLotObject> {
+        let (api, viewer) = parts(ctx)?;
         let material_lot_id = MaterialLotId::from_uuid(material_lot_id);
+        let signature = sign(api, viewer, signature, Some(Meaning::Approval)).await?;
         let (api, ()) = execute(
             ctx,
             "Mutation.setMaterialQcStatus",
             SetMaterialQc {
                 material_lot_id,
                 status: status.into(),
+                signature,
             },
         )
         .await?;

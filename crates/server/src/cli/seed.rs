@@ -199,6 +199,7 @@ pub(crate) struct Supplies {
 /// (calibration due on `calibration_due`).
 async fn create_supplies(
     executor: &Executor,
+    timeline: &Timeline,
     staff: &Staff,
     expires_on: NaiveDate,
     calibration_due: NaiveDate,
@@ -243,6 +244,7 @@ async fn create_supplies(
                 SetMaterialQc {
                     material_lot_id: id,
                     status: MaterialQcStatus::Released,
+                    signature: staff.qa.signs(Meaning::Approval, timeline.now()),
                 },
             )
             .await?;
@@ -401,7 +403,7 @@ async fn large_facility(
     let timeline = Timeline::System;
     let (staff, credentials) = create_staff(executor).await?;
     let expiry = (Utc::now() + Duration::days(365)).date_naive();
-    let supplies = create_supplies(executor, &staff, expiry, expiry).await?;
+    let supplies = create_supplies(executor, &timeline, &staff, expiry, expiry).await?;
     super::spec::import_default(executor).await?;
     let started = std::time::Instant::now();
     for index in 0..donations {
@@ -474,7 +476,7 @@ async fn small_facility(
             .checked_add_days(chrono::Days::new(days))
             .context("the calendar cannot count ahead")
     };
-    let supplies = create_supplies(executor, &staff, ahead(365)?, ahead(90)?).await?;
+    let supplies = create_supplies(executor, timeline, &staff, ahead(365)?, ahead(90)?).await?;
     super::spec::import_default(executor).await?;
 
     // Donor 1: consent at -55, the cord recovered at -52 09:00 and at the lab six hours later,

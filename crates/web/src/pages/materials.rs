@@ -26,6 +26,8 @@ struct MaterialsPage {
     registrar: bool,
     /// The QC decision is offered (QA).
     qa: bool,
+    /// Who signs a QC decision here.
+    signer: String,
     lots: Vec<MaterialLot>,
     equipment: Vec<EquipmentShown>,
     done: Option<&'static str>,
@@ -235,6 +237,7 @@ async fn page(
             csrf: csrf::form_token(&shell.token),
             registrar: shell.has_role("TECHNICIAN") || shell.has_role("QA"),
             qa: shell.has_role("QA"),
+            signer: shell.me.printed_name.clone(),
             lots,
             equipment,
             done,

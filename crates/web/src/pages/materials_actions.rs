@@ -99,6 +99,7 @@ pub(crate) async fn run(
             json!({
                 "materialLotId": fields.text("id"),
                 "status": if action == Action::ReleaseMaterialLot { "RELEASED" } else { "REJECTED" },
+                "signature": { "password": fields.text("password"), "meaning": "APPROVAL" },
             }),
         ),
         Action::RegisterEquipment => (

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use cordtrace_domain::ids::{EquipmentId, MaterialLotId};
 use cordtrace_domain::manufacturing::MaterialQcStatus;
 use cordtrace_domain::manufacturing::commands::materials;
+use cordtrace_domain::signature::Signature;
 use cordtrace_domain::values::Label;
 use cordtrace_domain::{Refusal, State};
 
@@ -44,12 +45,14 @@ impl Command for RegisterMaterialLot {
     }
 }
 
-/// QA sets a material lot's QC status.
+/// QA sets a material lot's QC status, signed.
 pub struct SetMaterialQc {
     /// The material lot.
     pub material_lot_id: MaterialLotId,
     /// The new status.
     pub status: MaterialQcStatus,
+    /// The re-checked signature.
+    pub signature: Signature,
 }
 
 impl Command for SetMaterialQc {
@@ -68,7 +71,9 @@ impl Command for SetMaterialQc {
         let events =
             materials::set_material_qc(&state, &context.actor, self.material_lot_id, self.status)
                 .map_err(Refusal::from)?;
-        Ok(Decision::new(state, events, ()))
+        let signature =
+            load::signature(context.txn, context.actor, self.signature, context.now).await?;
+        Ok(Decision::new(state, events, ()).signed(signature))
     }
 }
 
