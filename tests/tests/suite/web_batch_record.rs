@@ -387,14 +387,23 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
     browser
         .assert_accessible("a unit with its custody forms")
         .await;
-    browser
-        .fill("#store-site", "Invented Cell Therapy Facility")
-        .await;
-    browser.fill("#store-freezer", "LN2-02").await;
-    browser.fill("#store-rack", "R03").await;
-    browser.fill("#store-box", "B07").await;
-    browser.fill("#store-position", "A1").await;
+    // A location label that is not one: refused at its field, nothing written.
+    let entries = server.ledger_entry_count().await;
+    browser.fill("#store-location", "LN2-02/R03").await;
     browser.click("#store-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("a location label reads"), "{page}");
+    assert_eq!(server.ledger_entry_count().await, entries);
+    // The site is the unit's, the rest one scan of the position's label, ended with Enter.
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#store-site').value")
+            .await,
+        "Invented Cell Therapy Facility"
+    );
+    browser.set_value("#store-location", "").await;
+    browser.fill("#store-location", "").await;
+    browser.scan("LN2-02/R03/B07/A1").await;
     let custody = browser.text().await;
     assert!(custody.contains("Unit stored"), "{custody}");
     assert!(

@@ -69,13 +69,10 @@ pub(crate) async fn run(
             documents::STORE_UNIT,
             json!({
                 "unitId": unit_id,
-                "location": {
-                    "site": fields.required("site", "The site")?,
-                    "freezer": fields.required("freezer", "The freezer")?,
-                    "rack": fields.required("rack", "The rack")?,
-                    "box": fields.required("box", "The box")?,
-                    "position": fields.required("position", "The position")?,
-                },
+                "location": scanned_location(
+                    fields.text("site"),
+                    fields.required("location", "The location")?,
+                )?,
             }),
         ),
         Action::Dispatch => (
@@ -98,4 +95,68 @@ pub(crate) async fn run(
         .await
         .map(|_| ())
         .map_err(NotDone::Refused)
+}
+
+/// How a location label reads: its parts from the freezer (or the site) down to the position.
+const LOCATION_FORMAT: &str = "FREEZER/RACK/BOX/POSITION, or SITE/FREEZER/RACK/BOX/POSITION";
+
+/// The `StorageLocationInput` of a scanned location label: the freezer, rack, box and position
+/// separated by `/` (as a position's label in a dewar carries them), at `site` unless the label
+/// names its site first. Each part is the API's to validate; only the shape is read here.
+fn scanned_location(site: &str, scanned: &str) -> Result<Value, Problem> {
+    let parts: Vec<&str> = scanned.split('/').map(str::trim).collect();
+    let (site, [freezer, rack, container, position]) = match parts.as_slice() {
+        [freezer, rack, container, position] => (site, [freezer, rack, container, position]),
+        [site, freezer, rack, container, position] => (*site, [freezer, rack, container, position]),
+        _ => {
+            return Err(Problem::new(
+                "location",
+                format!("a location label reads {LOCATION_FORMAT}"),
+            ));
+        }
+    };
+    if site.is_empty() {
+        return Err(Problem::new("site", "The site is required".to_owned()));
+    }
+    if [freezer, rack, container, position]
+        .iter()
+        .any(|part| part.is_empty())
+    {
+        return Err(Problem::new(
+            "location",
+            format!("every part of a location label is filled: {LOCATION_FORMAT}"),
+        ));
+    }
+    Ok(json!({
+        "site": site,
+        "freezer": freezer,
+        "rack": rack,
+        "box": container,
+        "position": position,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scanned_location;
+
+    #[test]
+    fn a_location_label_names_freezer_rack_box_and_position_and_may_name_its_site() {
+        let at_site = scanned_location("Site A", "LN2-02/R03/B07/A1").expect("read");
+        assert_eq!(at_site["site"], "Site A");
+        assert_eq!(at_site["box"], "B07");
+        let elsewhere = scanned_location("Site A", "Site B / LN2-01 / R1 / B2 / C3").expect("read");
+        assert_eq!(elsewhere["site"], "Site B");
+        assert_eq!(elsewhere["position"], "C3");
+        for bad in ["LN2-02/R03/B07", "LN2-02//B07/A1", "a/b/c/d/e/f", ""] {
+            let problem = scanned_location("Site A", bad).expect_err(bad);
+            assert_eq!(problem.field, "location", "{bad}");
+        }
+        assert_eq!(
+            scanned_location("", "LN2-02/R03/B07/A1")
+                .expect_err("no site")
+                .field,
+            "site"
+        );
+    }
 }
