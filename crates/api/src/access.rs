@@ -197,6 +197,7 @@ pub const RULES: &[(&str, Access)] = &[
     ("Query.deviations", Access::Roles(PRODUCTION_READERS)),
     ("Query.unit", Access::Roles(UNIT_READERS)),
     ("Query.units", Access::Roles(UNIT_READERS)),
+    ("Query.unitsInCustody", Access::Roles(UNIT_READERS)),
     ("Query.unitByLabel", Access::Roles(UNIT_READERS)),
     ("Query.unitsByDin", Access::Roles(UNIT_READERS)),
     ("Query.upstream", Access::Roles(PRODUCTION_READERS)),

@@ -149,12 +149,12 @@ documents! {
     DONATION_BY_DIN = "donation_by_din.graphql";
     /// A donor's id by her opaque key, for a look-back.
     DONOR_BY_KEY = "donor_by_key.graphql";
-    /// The technician's worklist: lots in process, and drug product lots (for their units).
+    /// A page of the lots in process, for the technician's worklist.
     LAB_LOTS = "lab_lots.graphql";
     /// The steps of a lot, for its current step.
     LAB_STEPS = "lab_steps.graphql";
-    /// The units of a lot with their custody, for the hand-offs waiting.
-    LAB_UNITS = "lab_units.graphql";
+    /// A page of the units dispatched and not yet received: the hand-offs waiting.
+    LAB_HAND_OFFS = "lab_hand_offs.graphql";
     /// The measurement kinds with the unit and range the API documents for each.
     MEASUREMENT_KINDS = "measurement_kinds.graphql";
     /// `recordStep`.

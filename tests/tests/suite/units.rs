@@ -426,3 +426,103 @@ async fn qa_records_expiry_and_destruction_of_units() {
     assert_eq!(ledger_size(&server).await, before);
     server.finish().await;
 }
+
+/// The ids of the units `unitsInCustody(state:)` lists, page by page of `first`, with the
+/// number of pages it took.
+async fn in_custody(
+    server: &TestServer,
+    token: &str,
+    state: &str,
+    first: i32,
+) -> (Vec<String>, usize) {
+    let query = "query($state: CustodyState!, $first: Int, $after: String) { \
+                 unitsInCustody(state: $state, first: $first, after: $after) { \
+                 pageInfo { hasNextPage endCursor } nodes { id custody { state } } } }";
+    let (mut ids, mut pages, mut after) = (Vec::new(), 0, Value::Null);
+    loop {
+        let answer = server
+            .gql(
+                Some(token),
+                query,
+                json!({ "state": state, "first": first, "after": after }),
+            )
+            .await;
+        let connection = answer.data()["unitsInCustody"].clone();
+        pages += 1;
+        for node in connection["nodes"].as_array().expect("nodes") {
+            assert_eq!(node["custody"]["state"], state, "{node}");
+            ids.push(node["id"].as_str().expect("an id").to_owned());
+        }
+        if connection["pageInfo"]["hasNextPage"] != true {
+            return (ids, pages);
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+}
+
+#[tokio::test]
+async fn units_are_listed_by_custody_state_page_by_page() {
+    let Filled {
+        server,
+        tech,
+        product,
+        ..
+    } = drug_product().await;
+    let clinician = server.user_token("clin.one", &[Role::Clinician]).await;
+    let filled = try_fill(
+        &server,
+        &tech,
+        &product,
+        ["S1001VA0", "S1001VB0", "S1001VC0", "S1001VD0"]
+            .iter()
+            .enumerate()
+            .map(|(index, code)| unit_input(code, &format!("P0{index}")))
+            .collect(),
+    )
+    .await;
+    let units: Vec<Value> = filled.data()["fillUnits"]["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|unit| unit["id"].clone())
+        .collect();
+    let dispatch = "dispatchUnit(unitId: $id, destination: \"Invented Ward 7\")";
+    for id in &units[..3] {
+        unit_mutation(&server, &tech, dispatch, json!({ "id": id }))
+            .await
+            .data();
+    }
+    let receive = "receiveUnit(unitId: $id, temperatureCelsius: \"-160\", condition: INTACT)";
+    unit_mutation(&server, &clinician, receive, json!({ "id": units[0] }))
+        .await
+        .data();
+
+    let id = |value: &Value| value.as_str().expect("an id").to_owned();
+    let (in_transit, pages) = in_custody(&server, &tech, "IN_TRANSIT", 1).await;
+    assert_eq!(
+        in_transit,
+        vec![id(&units[1]), id(&units[2])],
+        "in filling order"
+    );
+    assert_eq!(pages, 2, "one unit a page");
+    let (received, _) = in_custody(&server, &tech, "RECEIVED", 10).await;
+    assert_eq!(received, vec![id(&units[0])]);
+    let (stored, _) = in_custody(&server, &tech, "STORED", 10).await;
+    assert_eq!(stored, vec![id(&units[3])]);
+
+    // Who may not read units is refused; a cursor that is not one is refused with its code.
+    let analyst_query = "{ unitsInCustody(state: STORED) { nodes { id } } }";
+    let clinical_only = server.user_token("admin.one", &[Role::Admin]).await;
+    let refused = server
+        .gql(Some(&clinical_only), analyst_query, json!({}))
+        .await;
+    assert_refused(&refused, "FORBIDDEN", None);
+    let bad_cursor = server
+        .gql(
+            Some(&tech),
+            "{ unitsInCustody(state: STORED, after: \"not-a-unit\") { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_refused(&bad_cursor, "VALIDATION", Some("BAD_CURSOR"));
+}

@@ -7,10 +7,10 @@ use cordtrace_store::queries::production::{self, LotListFilter};
 use uuid::Uuid;
 
 use super::inputs::{din, product_code, refused};
-use super::types::{Deviation, Lot, LotKind, LotStatus, Step, Unit};
+use super::types::{CustodyState, Deviation, Lot, LotKind, LotStatus, Step, Unit};
 use crate::context::parts;
 use crate::error::{ApiError, ApiResult};
-use crate::paging::{DEFAULT_PAGE, KeyConnection, connection, page_size};
+use crate::paging::{DEFAULT_PAGE, KeyConnection, connection, cursor, page_size};
 
 fn lot_not_found(id: LotId) -> ApiError {
     ApiError::not_found(format!("lot {id}"))
@@ -121,6 +121,27 @@ impl ProductionQuery {
             .await?
             .map(|records| records.into_iter().map(Unit::from).collect())
             .ok_or_else(|| lot_not_found(lot_id))
+    }
+
+    /// Units in one custody state, in filling order; the cursor is the unit's id. IN_TRANSIT
+    /// lists the hand-offs waiting to be received, RECEIVED the units received at a
+    /// destination and not stored again since.
+    async fn units_in_custody(
+        &self,
+        ctx: &Context<'_>,
+        state: CustodyState,
+        after: Option<String>,
+        first: Option<i32>,
+    ) -> ApiResult<KeyConnection<Unit>> {
+        let (api, _) = parts(ctx)?;
+        let after = cursor::<UnitId>(after)?;
+        let first = page_size(first, DEFAULT_PAGE)?;
+        let page =
+            production::units_in_custody(api.executor.database(), state.into(), after, first)
+                .await?;
+        Ok(connection(page, after.is_some(), |record| {
+            record.unit.id.to_string()
+        }))
     }
 
     /// Every unit that carries a DIN, scanned (`=` + DIN + flag) or typed with the check

@@ -8,7 +8,8 @@ use cordtrace_domain::manufacturing::{
     self as mfg, Custody, Donation, Donor, Equipment, MaterialLot, Measurement,
 };
 use cordtrace_store::queries::production::{
-    DeviationRecord, LotFlag as StoreLotFlag, LotRecord, LotRef, StaffRef, StepRecord, UnitRecord,
+    CustodyState as StoreCustodyState, DeviationRecord, LotFlag as StoreLotFlag, LotRecord, LotRef,
+    StaffRef, StepRecord, UnitRecord,
 };
 use uuid::Uuid;
 
@@ -267,6 +268,8 @@ pub enum CustodyState {
     /// Received at a destination.
     Received,
 }
+
+mirror_enum!(CustodyState <=> StoreCustodyState { Stored, InTransit, Received });
 
 /// A DIN with the keyboard check character printed after it.
 fn din_parts(din: Din) -> (String, String) {

@@ -14,6 +14,46 @@ use super::common::{enum_text, parse, parse_enum, upsert};
 use crate::entity::unit;
 use crate::error::QueryError;
 
+/// Where a unit stands in its custody, as the `unit.custody_state` column holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustodyState {
+    /// In storage at its location.
+    Stored,
+    /// Dispatched, not yet received.
+    InTransit,
+    /// Received at a destination.
+    Received,
+}
+
+impl CustodyState {
+    const ALL: [CustodyState; 3] = [
+        CustodyState::Stored,
+        CustodyState::InTransit,
+        CustodyState::Received,
+    ];
+
+    /// The column's value.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            CustodyState::Stored => "STORED",
+            CustodyState::InTransit => "IN_TRANSIT",
+            CustodyState::Received => "RECEIVED",
+        }
+    }
+
+    fn of(custody: &Custody) -> Self {
+        match custody {
+            Custody::Stored => CustodyState::Stored,
+            Custody::InTransit { .. } => CustodyState::InTransit,
+            Custody::Received { .. } => CustodyState::Received,
+        }
+    }
+
+    fn parse(column: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == column)
+    }
+}
+
 fn label(text: &str, what: &str) -> Result<Label, QueryError> {
     parse(Label::parse(text, "label"), what)
 }
@@ -38,7 +78,7 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
                 location_box: Set(u.location.r#box.to_string()),
                 location_position: Set(u.location.position.to_string()),
                 status: Set(enum_text(&u.status)),
-                custody_state: Set(String::new()),
+                custody_state: Set(CustodyState::of(&u.custody).as_str().to_owned()),
                 handoff_id: Set(None),
                 custody_destination: Set(None),
                 dispatched_by: Set(None),
@@ -51,14 +91,13 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
                 labels_printed: Set(i32::try_from(u.labels_printed).unwrap_or(i32::MAX)),
             };
             match &u.custody {
-                Custody::Stored => row.custody_state = Set("STORED".to_owned()),
+                Custody::Stored => {}
                 Custody::InTransit {
                     handoff,
                     dispatched_by,
                     dispatched_at,
                     destination,
                 } => {
-                    row.custody_state = Set("IN_TRANSIT".to_owned());
                     row.handoff_id = Set(Some(handoff.as_uuid()));
                     row.dispatched_by = Set(Some(dispatched_by.as_uuid()));
                     row.dispatched_at = Set(Some(dispatched_at.as_datetime()));
@@ -72,7 +111,6 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
                     temperature,
                     condition,
                 } => {
-                    row.custody_state = Set("RECEIVED".to_owned());
                     row.handoff_id = Set(Some(handoff.as_uuid()));
                     row.custody_destination = Set(Some(destination.to_string()));
                     row.received_by = Set(Some(received_by.as_uuid()));
@@ -88,9 +126,12 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
 }
 
 fn from_row(row: unit::Model) -> Result<Unit, QueryError> {
-    let custody = match row.custody_state.as_str() {
-        "STORED" => Custody::Stored,
-        "IN_TRANSIT" => match (
+    let state = CustodyState::parse(&row.custody_state).ok_or_else(|| {
+        QueryError::Corrupt(format!("unit.custody_state {:?}", row.custody_state))
+    })?;
+    let custody = match state {
+        CustodyState::Stored => Custody::Stored,
+        CustodyState::InTransit => match (
             row.handoff_id,
             row.dispatched_by,
             row.dispatched_at,
@@ -108,7 +149,7 @@ fn from_row(row: unit::Model) -> Result<Unit, QueryError> {
                 ));
             }
         },
-        "RECEIVED" => match (
+        CustodyState::Received => match (
             row.handoff_id,
             row.custody_destination.as_deref(),
             row.received_by,
@@ -137,7 +178,6 @@ fn from_row(row: unit::Model) -> Result<Unit, QueryError> {
                 ));
             }
         },
-        other => return Err(QueryError::Corrupt(format!("unit.custody_state {other:?}"))),
     };
     Ok(Unit {
         id: UnitId::from_uuid(row.id),

@@ -28,6 +28,7 @@ mod batch;
 mod lineage;
 
 pub use crate::lineage::{DownstreamStart, Reached};
+pub use crate::projection::units::CustodyState;
 pub use batch::IN_CHUNK;
 pub(crate) use batch::in_chunks;
 use batch::{deviation_records, lot_exists, lot_records, step_records, unit_records};
@@ -332,6 +333,37 @@ pub async fn unit_by_label(
         Some(id) => unit(database, UnitId::from_uuid(id)).await,
         None => Ok(None),
     }
+}
+
+/// Up to `first` units in the custody `state` after the unit `after`, in filling order (ids
+/// are UUID v7), read by the `unit.custody_state` index: the hand-offs open or the units
+/// received, however many lots the facility has made.
+pub async fn units_in_custody(
+    database: &Database,
+    state: CustodyState,
+    after: Option<UnitId>,
+    first: u64,
+) -> Result<Page<UnitRecord>, QueryError> {
+    let db = database.connection();
+    let mut query = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .filter(unit::Column::CustodyState.eq(state.as_str()))
+        .order_by_asc(unit::Column::Id)
+        .limit(first.saturating_add(1));
+    if let Some(after) = after {
+        query = query.filter(unit::Column::Id.gt(after.as_uuid()));
+    }
+    let ids: Vec<Uuid> = query.into_tuple().all(db).await?;
+    let has_next = ids.len() as u64 > first;
+    let ids: BTreeSet<UnitId> = ids
+        .into_iter()
+        .take(usize::try_from(first).unwrap_or(usize::MAX))
+        .map(UnitId::from_uuid)
+        .collect();
+    let mut items = units(database, &ids).await?;
+    items.sort_by_key(|record| record.unit.id);
+    Ok(Page { items, has_next })
 }
 
 /// Every unit that carries `din` (the divisions and products of one donation), by product code.

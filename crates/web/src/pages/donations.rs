@@ -12,7 +12,8 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::donors::{self, PageInfo};
+use super::connection::{Connection, every_page};
+use super::donors;
 use super::form::{Fields, Problem, Refused};
 use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
 use crate::client::{Failure, Failures};
@@ -67,14 +68,7 @@ pub(crate) struct DonationRow {
 
 #[derive(Deserialize)]
 struct DonationsData {
-    donations: DonationConnection,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DonationConnection {
-    page_info: PageInfo,
-    nodes: Vec<DonationListed>,
+    donations: Connection<DonationListed>,
 }
 
 #[derive(Deserialize)]
@@ -139,26 +133,14 @@ fn transit_words(hours: f64, over_limit: bool) -> String {
 
 /// Every donation, page by page, in registration order.
 pub(crate) async fn all(web: &Web, shell: &Shell) -> Result<Vec<DonationListed>, Failures> {
-    let mut donations = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let data: DonationsData = client::run(
-            web,
-            &shell.visitor.viewer,
-            documents::DONATIONS,
-            json!({ "after": after }),
-            None,
-        )
-        .await?;
-        donations.extend(data.donations.nodes);
-        match data.donations.page_info {
-            PageInfo {
-                has_next_page: true,
-                end_cursor: Some(cursor),
-            } => after = Some(cursor),
-            _ => return Ok(donations),
-        }
-    }
+    every_page(
+        web,
+        shell,
+        documents::DONATIONS,
+        json!({}),
+        |data: DonationsData| data.donations,
+    )
+    .await
 }
 
 /// `?donor=`: the donor to register a donation for, preselected.

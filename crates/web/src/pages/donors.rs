@@ -13,6 +13,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::connection::{Connection, every_page};
 use super::donor_actions::{self, Action};
 use super::form::{Fields, Refused};
 use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
@@ -58,22 +59,7 @@ pub(crate) struct DonorRow {
 
 #[derive(Deserialize)]
 struct DonorsData {
-    donors: DonorConnection,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DonorConnection {
-    page_info: PageInfo,
-    nodes: Vec<DonorListed>,
-}
-
-/// Where a page of a connection ends.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct PageInfo {
-    pub(crate) has_next_page: bool,
-    pub(crate) end_cursor: Option<String>,
+    donors: Connection<DonorListed>,
 }
 
 #[derive(Deserialize)]
@@ -112,26 +98,14 @@ struct Id {
 
 /// Every donor, page by page, in registration order.
 pub(crate) async fn all(web: &Web, shell: &Shell) -> Result<Vec<DonorListed>, Failures> {
-    let mut donors = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let data: DonorsData = client::run(
-            web,
-            &shell.visitor.viewer,
-            documents::DONORS,
-            json!({ "after": after }),
-            None,
-        )
-        .await?;
-        donors.extend(data.donors.nodes);
-        match data.donors.page_info {
-            PageInfo {
-                has_next_page: true,
-                end_cursor: Some(cursor),
-            } => after = Some(cursor),
-            _ => return Ok(donors),
-        }
-    }
+    every_page(
+        web,
+        shell,
+        documents::DONORS,
+        json!({}),
+        |data: DonorsData| data.donors,
+    )
+    .await
 }
 
 /// `GET /donors`.

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::connection::{Connection, every_page};
 use super::donations;
 use super::{Shell, Shown, shown};
 use crate::client::Failures;
@@ -53,15 +54,8 @@ pub(crate) struct LabWorklist {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct LotsData {
-    in_process: Nodes<Lot>,
-    products: Nodes<ProductLot>,
-}
-
-#[derive(Deserialize)]
-struct Nodes<T> {
-    nodes: Vec<T>,
+    lots: Connection<Lot>,
 }
 
 #[derive(Deserialize)]
@@ -71,12 +65,6 @@ struct Lot {
     code: String,
     kind: String,
     created_at: String,
-}
-
-#[derive(Deserialize)]
-struct ProductLot {
-    id: String,
-    code: String,
 }
 
 #[derive(Deserialize)]
@@ -100,8 +88,9 @@ struct Operator {
 }
 
 #[derive(Deserialize)]
-struct UnitsData {
-    units: Vec<Unit>,
+#[serde(rename_all = "camelCase")]
+struct HandOffsData {
+    units_in_custody: Connection<Unit>,
 }
 
 #[derive(Deserialize)]
@@ -111,13 +100,18 @@ struct Unit {
     din: String,
     din_check_character: String,
     product_code: String,
+    lot: LotCode,
     custody: Custody,
+}
+
+#[derive(Deserialize)]
+struct LotCode {
+    code: String,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Custody {
-    state: String,
     destination: Option<String>,
     dispatched_at: Option<String>,
     dispatched_by: Option<Operator>,
@@ -171,8 +165,17 @@ async fn lots_and_hand_offs(
     worklist: &mut LabWorklist,
 ) -> Result<(), Failures> {
     let viewer = &shell.visitor.viewer;
-    let lots: LotsData = client::run(web, viewer, documents::LAB_LOTS, json!({}), None).await?;
-    for lot in lots.in_process.nodes {
+    // Every lot in process and every unit in transit, page by page: the API filters by
+    // status and by custody, so a facility's history does not push one off the list.
+    let lots = every_page(
+        web,
+        shell,
+        documents::LAB_LOTS,
+        json!({}),
+        |data: LotsData| data.lots,
+    )
+    .await?;
+    for lot in lots {
         let steps: StepsData = client::run(
             web,
             viewer,
@@ -205,35 +208,28 @@ async fn lots_and_hand_offs(
             current_step,
         });
     }
-    for lot in lots.products.nodes {
-        let units: UnitsData = client::run(
-            web,
-            viewer,
-            documents::LAB_UNITS,
-            json!({ "lotId": lot.id }),
-            None,
-        )
-        .await?;
-        worklist.hand_offs.extend(
-            units
-                .units
-                .into_iter()
-                .filter(|unit| unit.custody.state == "IN_TRANSIT")
-                .map(|unit| HandOff {
-                    dispatched: match (unit.custody.dispatched_at, unit.custody.dispatched_by) {
-                        (Some(at), Some(by)) => {
-                            format!("{} by {}", shell.time.show(&at), by.printed_name)
-                        }
-                        (Some(at), None) => shell.time.show(&at),
-                        _ => String::new(),
-                    },
-                    id: unit.id,
-                    din: format!("{}{}", unit.din, unit.din_check_character),
-                    product_code: unit.product_code,
-                    lot_code: lot.code.clone(),
-                    destination: unit.custody.destination.unwrap_or_default(),
-                }),
-        );
-    }
+    let units = every_page(
+        web,
+        shell,
+        documents::LAB_HAND_OFFS,
+        json!({}),
+        |data: HandOffsData| data.units_in_custody,
+    )
+    .await?;
+    worklist.hand_offs = units
+        .into_iter()
+        .map(|unit| HandOff {
+            dispatched: match (unit.custody.dispatched_at, unit.custody.dispatched_by) {
+                (Some(at), Some(by)) => format!("{} by {}", shell.time.show(&at), by.printed_name),
+                (Some(at), None) => shell.time.show(&at),
+                _ => String::new(),
+            },
+            id: unit.id,
+            din: format!("{}{}", unit.din, unit.din_check_character),
+            product_code: unit.product_code,
+            lot_code: unit.lot.code,
+            destination: unit.custody.destination.unwrap_or_default(),
+        })
+        .collect();
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The pages: one module per screen, and what they share.
 
 pub(crate) mod bedside;
+pub(crate) mod connection;
 pub(crate) mod din_check;
 pub(crate) mod donations;
 pub(crate) mod donor_actions;
