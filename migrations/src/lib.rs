@@ -18,6 +18,7 @@ mod m20261125_000009_create_clinical;
 mod m20261126_000010_add_personal_data_redaction;
 mod m20261207_000011_add_unit_label_prints;
 mod m20261208_000012_index_unit_custody;
+mod m20261208_000013_add_eligibility_request;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_add_personal_data_redaction::Migration),
             Box::new(m20261207_000011_add_unit_label_prints::Migration),
             Box::new(m20261208_000012_index_unit_custody::Migration),
+            Box::new(m20261208_000013_add_eligibility_request::Migration),
         ]
     }
 }

@@ -212,6 +212,10 @@ pub const RULES: &[(&str, Access)] = &[
     ("Mutation.recordConsent", Access::Roles(DONOR_STAFF)),
     ("Mutation.withdrawConsent", Access::Roles(DONOR_STAFF)),
     ("Mutation.recordScreening", Access::Roles(DONOR_STAFF)),
+    (
+        "Mutation.requestEligibility",
+        Access::Roles(&[Role::Technician]),
+    ),
     ("Mutation.determineEligibility", Access::Roles(&[Qa])),
     ("Mutation.redactDonorPersonalData", Access::Roles(&[Qa])),
     ("Mutation.registerDonation", Access::Roles(DONATION_STAFF)),

@@ -99,6 +99,8 @@ events! {
     "donor.screening_recorded" => ScreeningRecorded(ScreeningRecorded),
     /// QA determined eligibility (signed).
     "donor.eligibility_determined" => EligibilityDetermined(EligibilityDetermined),
+    /// A technician asked QA for the donor's eligibility determination.
+    "donor.eligibility_requested" => EligibilityRequested(EligibilityRequested),
     /// An ELIGIBLE determination no longer stands.
     "donor.eligibility_revoked" => EligibilityRevoked(EligibilityRevoked),
     /// QA redacted a donor's personal data (signed, RESPONSIBILITY).

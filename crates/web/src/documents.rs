@@ -135,6 +135,8 @@ documents! {
     WITHDRAW_CONSENT = "withdraw_consent.graphql";
     /// `recordScreening`.
     RECORD_SCREENING = "record_screening.graphql";
+    /// `requestEligibility`.
+    REQUEST_ELIGIBILITY = "request_eligibility.graphql";
     /// `determineEligibility`.
     DETERMINE_ELIGIBILITY = "determine_eligibility.graphql";
     /// A page of donations with their receipt.

@@ -575,3 +575,80 @@ async fn donors_page_through_a_relay_connection() {
     assert_eq!(seen, expected);
     server.finish().await;
 }
+
+const REQUEST: &str = "mutation($d: UUID!) { requestEligibility(donorId: $d) { \
+    eligibility { status requestedBy requestedAt } } }";
+
+#[tokio::test]
+async fn a_technician_requests_the_determination_once_the_record_is_complete() {
+    let server = server().await;
+    let tech = server.user_token("tech.one", &[Role::Technician]).await;
+    let qa = server.user_token("qa.lead", &[Role::Qa]).await;
+    let donor_id = consented_donor(&server, &tech, "Imogen Testrequest").await;
+    let request = json!({ "d": donor_id });
+
+    // Without a donation or the panel, the request lists what is missing and writes nothing.
+    let before = ledger_size(&server).await;
+    let early = server.gql(Some(&tech), REQUEST, request.clone()).await;
+    cordtrace_tests::fixtures::assert_refused(&early, "CONFLICT", Some("NO_DONATION"));
+    assert!(
+        early
+            .reason_codes()
+            .contains(&"SCREENING_MISSING".to_owned())
+    );
+    assert_eq!(ledger_size(&server).await, before);
+
+    let collected = ward_time(-30);
+    register_donation(
+        &server,
+        &tech,
+        &donor_id,
+        json!({ "assign": true }),
+        collected,
+    )
+    .await;
+    screen_whole_panel(
+        &server,
+        &tech,
+        &donor_id,
+        collected.date_naive() - chrono::Days::new(2),
+    )
+    .await;
+    let by_qa = server.gql(Some(&qa), REQUEST, request.clone()).await;
+    cordtrace_tests::fixtures::assert_refused(&by_qa, "FORBIDDEN", None);
+
+    let requested = server.gql(Some(&tech), REQUEST, request.clone()).await;
+    let eligibility = &requested.data()["requestEligibility"]["eligibility"];
+    assert_eq!(eligibility["status"], "PENDING");
+    assert!(eligibility["requestedAt"].is_string(), "{eligibility}");
+    assert!(eligibility["requestedBy"].is_string(), "{eligibility}");
+    let before = ledger_size(&server).await;
+    let twice = server.gql(Some(&tech), REQUEST, request.clone()).await;
+    cordtrace_tests::fixtures::assert_refused(&twice, "CONFLICT", Some("ALREADY_REQUESTED"));
+    assert_eq!(ledger_size(&server).await, before);
+
+    // QA's signed determination answers the request; a determined donor is not asked again.
+    server
+        .gql(
+            Some(&qa),
+            DETERMINE,
+            determination(&donor_id, "ELIGIBLE", &[], password()),
+        )
+        .await
+        .data();
+    let read = server
+        .gql(
+            Some(&qa),
+            "query($id: UUID!) { donor(id: $id) { eligibility { status requestedAt } } }",
+            json!({ "id": donor_id }),
+        )
+        .await;
+    assert_eq!(
+        read.data()["donor"]["eligibility"]["requestedAt"],
+        Value::Null
+    );
+    let after = server.gql(Some(&tech), REQUEST, request).await;
+    cordtrace_tests::fixtures::assert_refused(&after, "CONFLICT", Some("ELIGIBILITY_DETERMINED"));
+    let auditor = server.user_token("auditor.one", &[Role::Auditor]).await;
+    assert_ledger_verifies(&server, &auditor).await;
+}

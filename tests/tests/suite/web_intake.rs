@@ -140,6 +140,16 @@ async fn a_donor_is_registered_consented_screened_and_found_eligible_by_qa() {
         .goto(&server.url(&format!("/donors/{donor_id}")))
         .await;
 
+    // QA's determination asked for too early: the refusal lists what is missing, nothing is
+    // written.
+    let entries = server.ledger_entry_count().await;
+    browser
+        .click("#request-eligibility-form button[type=submit]")
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("SCREENING_MISSING"), "{page}");
+    assert_eq!(server.ledger_entry_count().await, entries);
+
     // The whole screening panel, each marker with its result.
     let markers = browser
         .eval("document.querySelectorAll('#screening-form select').length")
@@ -171,6 +181,17 @@ async fn a_donor_is_registered_consented_screened_and_found_eligible_by_qa() {
     );
     assert!(!browser.has("#determine-form").await);
     browser.assert_accessible("a screened donor's page").await;
+    // The record complete, the technician asks QA for the determination.
+    browser
+        .click("#request-eligibility-form button[type=submit]")
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("determination requested"), "{page}");
+    assert!(browser.has("#eligibility-request").await, "{page}");
+    assert!(
+        !browser.has("#request-eligibility-form").await,
+        "asked once"
+    );
     browser.close().await;
 
     // QA determines, signing; a wrong password first is refused with its code, and the
@@ -178,6 +199,10 @@ async fn a_donor_is_registered_consented_screened_and_found_eligible_by_qa() {
     // logins).
     let browser = Browser::launch().await;
     browser.sign_in(&server, "qa.one", PASSWORD).await;
+    // QA's home page lists the request, and leads to her page.
+    let waiting = format!("#determinations a[href='/donors/{donor_id}']");
+    assert!(browser.has(&waiting).await, "{}", browser.text().await);
+    browser.assert_accessible("QA's home page").await;
     browser
         .goto(&server.url(&format!("/donors/{donor_id}")))
         .await;
@@ -211,6 +236,12 @@ async fn a_donor_is_registered_consented_screened_and_found_eligible_by_qa() {
         "{determination}"
     );
     assert!(page.contains("none: her material may be used"), "{page}");
+    assert!(!browser.has("#eligibility-request").await, "answered");
+    browser.goto(&server.url("/")).await;
+    assert!(
+        browser.text().await.contains("No determination is waiting"),
+        "the determination answered the request"
+    );
     browser.goto(&server.url("/donors")).await;
     assert!(
         text_of(&browser, "#donors")

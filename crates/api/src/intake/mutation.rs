@@ -16,7 +16,7 @@ use cordtrace_store::commands::manufacturing::donations::{
 };
 use cordtrace_store::commands::manufacturing::donors::{
     DetermineEligibility, RecordConsent, RecordScreening, RedactDonorPersonalData, RegisterDonor,
-    WithdrawConsent,
+    RequestEligibility, WithdrawConsent,
 };
 use cordtrace_store::commands::manufacturing::materials::{
     CalibrateEquipment, DefineProduct, RegisterEquipment, RegisterMaterialLot, SetMaterialQc,
@@ -342,6 +342,25 @@ impl IntakeMutation {
             policy: api.manufacturing.screening.clone(),
         };
         execute(ctx, "Mutation.recordScreening", command).await?;
+        donor_after(api, donor_id).await
+    }
+
+    /// A technician asks QA to determine the donor's eligibility once her record is complete
+    /// (a consent, a recovered cord, every marker of the panel within the window); refused
+    /// with every missing record in `extensions.reasons`, for a donor determined already
+    /// (ELIGIBILITY_DETERMINED) and while a request waits (ALREADY_REQUESTED).
+    async fn request_eligibility(
+        &self,
+        ctx: &Context<'_>,
+        donor_id: Uuid,
+    ) -> ApiResult<DonorObject> {
+        let donor_id = DonorId::from_uuid(donor_id);
+        let (api, _) = parts(ctx)?;
+        let command = RequestEligibility {
+            donor_id,
+            policy: api.manufacturing.screening.clone(),
+        };
+        execute(ctx, "Mutation.requestEligibility", command).await?;
         donor_after(api, donor_id).await
     }
 

@@ -188,6 +188,20 @@ impl EligibilityObject {
         self.determination().map(|d| d.determined_at.as_datetime())
     }
 
+    /// Who asked QA for the determination still waiting; null when none waits.
+    async fn requested_by(&self) -> Option<Uuid> {
+        self.donor
+            .eligibility_request
+            .map(|request| request.requested_by.as_uuid())
+    }
+
+    /// When the waiting request was made.
+    async fn requested_at(&self) -> Option<DateTime<Utc>> {
+        self.donor
+            .eligibility_request
+            .map(|request| request.requested_at.as_datetime())
+    }
+
     /// The electronic signature of the determination, as bound to its ledger entry.
     async fn signature(&self, ctx: &Context<'_>) -> ApiResult<Option<LedgerSignature>> {
         if self.determination().is_none() {

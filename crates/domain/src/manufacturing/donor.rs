@@ -107,6 +107,16 @@ pub struct Determination {
     pub determined_at: Timestamp,
 }
 
+/// A technician's request that QA determine a donor's eligibility, made once her record is
+/// complete (consent, a recovered cord, every marker of the panel).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EligibilityRequest {
+    /// Who asked.
+    pub requested_by: UserId,
+    /// When.
+    pub requested_at: Timestamp,
+}
+
 /// A donor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Donor {
@@ -120,6 +130,8 @@ pub struct Donor {
     pub screening: Vec<ScreeningTest>,
     /// The current determination; `None` while pending.
     pub eligibility: Option<Determination>,
+    /// The request for a determination still waiting for QA; a determination answers it.
+    pub eligibility_request: Option<EligibilityRequest>,
     /// When the donor was registered.
     pub registered_at: Timestamp,
     /// Set once her personal data is redacted; the donor and her record stay.

@@ -19,7 +19,8 @@ use crate::values::{CellCount, Celsius, Label, Millilitres, Narrative, ZonedTime
 use super::deviation::{Closure, Deviation, Severity};
 use super::donation::{ArrivalCondition, DinSource, Donation, Receipt};
 use super::donor::{
-    Consent, Determination, Donor, DonorKey, EligibilityStatus, ScreeningTest, Withdrawal,
+    Consent, Determination, Donor, DonorKey, EligibilityRequest, EligibilityStatus, ScreeningTest,
+    Withdrawal,
 };
 use super::lot::{CellBankLevel, Lot, LotCode, LotKind, LotStatus};
 use super::material::{Equipment, MaterialLot, MaterialQcStatus, ProductDefinition};
@@ -89,6 +90,7 @@ impl EventPayload for DonorRegistered {
                 consent: None,
                 screening: Vec::new(),
                 eligibility: None,
+                eligibility_request: None,
                 registered_at: meta.recorded_at,
                 personal_data_redaction: None,
             },
@@ -204,6 +206,34 @@ impl EventPayload for EligibilityDetermined {
             reasons: self.reasons.clone(),
             determined_by,
             determined_at: meta.recorded_at,
+        });
+        donor.eligibility_request = None;
+        Ok(())
+    }
+}
+
+payload!(
+    /// A technician asked QA to determine the donor's eligibility: her record is complete.
+    EligibilityRequested {
+        /// The donor.
+        donor_id: DonorId,
+    }
+);
+
+impl EventPayload for EligibilityRequested {
+    fn subjects(&self) -> Vec<Subject> {
+        vec![subject(SubjectKind::Donor, self.donor_id)]
+    }
+
+    fn apply(&self, state: &mut State, meta: &EventMeta) -> Result<(), ApplyError> {
+        let requested_by = actor_user(meta)?;
+        let donor = state
+            .donors
+            .get_mut(&self.donor_id)
+            .ok_or_else(|| missing("donor", self.donor_id))?;
+        donor.eligibility_request = Some(EligibilityRequest {
+            requested_by,
+            requested_at: meta.recorded_at,
         });
         Ok(())
     }

@@ -86,6 +86,7 @@ mod tests {
                 determined_by: UserId::from_uuid(uuid::Uuid::from_u128(2)),
                 determined_at: at,
             }),
+            eligibility_request: None,
             registered_at: at,
             personal_data_redaction: None,
         }

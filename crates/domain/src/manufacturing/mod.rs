@@ -19,8 +19,8 @@ mod tests;
 pub use deviation::{Closure, Deviation, Severity};
 pub use donation::{ArrivalCondition, DinSource, Donation, Receipt};
 pub use donor::{
-    Consent, Determination, Donor, DonorKey, EligibilityStatus, MarkerRule, ScreeningPolicy,
-    ScreeningResult, ScreeningTest, Withdrawal,
+    Consent, Determination, Donor, DonorKey, EligibilityRequest, EligibilityStatus, MarkerRule,
+    ScreeningPolicy, ScreeningResult, ScreeningTest, Withdrawal,
 };
 pub use error::ManufacturingError;
 pub use label_warnings::{LabelWarning, label_warnings};

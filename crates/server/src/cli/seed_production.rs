@@ -24,7 +24,7 @@ use cordtrace_store::commands::manufacturing::donations::{
     DinEntry, ReceiveDonation, RegisterDonation,
 };
 use cordtrace_store::commands::manufacturing::donors::{
-    DetermineEligibility, RecordConsent, RecordScreening, RegisterDonor,
+    DetermineEligibility, RecordConsent, RecordScreening, RegisterDonor, RequestEligibility,
 };
 use cordtrace_store::commands::manufacturing::lots::ChangeLotStatus;
 use cordtrace_store::commands::manufacturing::steps::{OutputRequest, RecordStep};
@@ -193,6 +193,16 @@ pub(crate) async fn screen_donor(
             )
             .await?;
     }
+    // The panel complete, the technician asks QA for the determination.
+    executor
+        .execute(
+            staff.technician.actor,
+            RequestEligibility {
+                donor_id,
+                policy: policy.screening.clone(),
+            },
+        )
+        .await?;
     if let Some(determined) = times.determined {
         timeline.reach(determined)?;
         executor

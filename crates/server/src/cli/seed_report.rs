@@ -125,8 +125,9 @@ impl Report {
                  results against the specification (certificate at /certificates/{})",
                 demo.lot_code, demo.lot_id,
             ),
-            Role::Qa => "open Donors: Demo Donor 3 is screened and awaits your signed \
-                         eligibility determination; Release: the release queue"
+            Role::Qa => "open Home: Demo Donor 3 is screened and her eligibility \
+                         determination requested, awaiting your signature; Release: the release \
+                         queue"
                 .to_owned(),
             Role::Clinician => format!(
                 "open Bedside, scan the wristband {} then the unit label {}: OK to infuse for \

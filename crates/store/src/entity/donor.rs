@@ -19,6 +19,8 @@ pub struct Model {
     pub eligibility_reasons: Option<String>,
     pub eligibility_determined_by: Option<Uuid>,
     pub eligibility_determined_at: Option<DateTimeUtc>,
+    pub eligibility_requested_by: Option<Uuid>,
+    pub eligibility_requested_at: Option<DateTimeUtc>,
     pub registered_at: DateTimeUtc,
     pub personal_data_redacted_at: Option<DateTimeUtc>,
     pub personal_data_redaction_reason: Option<String>,

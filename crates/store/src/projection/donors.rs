@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use cordtrace_domain::Timestamp;
 use cordtrace_domain::ids::{DonorId, ScreeningTestId, UserId};
 use cordtrace_domain::manufacturing::{
-    Consent, Determination, Donor, DonorKey, ScreeningTest, Withdrawal,
+    Consent, Determination, Donor, DonorKey, EligibilityRequest, ScreeningTest, Withdrawal,
 };
 use cordtrace_domain::values::{Label, Narrative};
 use sea_orm::{
@@ -46,6 +46,12 @@ pub(crate) async fn save(db: &impl ConnectionTrait, donors: &[&Donor]) -> Result
                     .map_err(|e| corrupt("donor.eligibility_reasons", e))?),
                 eligibility_determined_by: Set(eligibility.map(|e| e.determined_by.as_uuid())),
                 eligibility_determined_at: Set(eligibility.map(|e| e.determined_at.as_datetime())),
+                eligibility_requested_by: Set(d
+                    .eligibility_request
+                    .map(|r| r.requested_by.as_uuid())),
+                eligibility_requested_at: Set(d
+                    .eligibility_request
+                    .map(|r| r.requested_at.as_datetime())),
                 registered_at: Set(d.registered_at.as_datetime()),
                 personal_data_redacted_at: Set(redacted_at),
                 personal_data_redaction_reason: Set(redaction_reason),
@@ -144,6 +150,18 @@ fn from_rows(
             ));
         }
     };
+    let eligibility_request = match (row.eligibility_requested_by, row.eligibility_requested_at) {
+        (Some(by), Some(at)) => Some(EligibilityRequest {
+            requested_by: UserId::from_uuid(by),
+            requested_at: Timestamp::from_datetime(at),
+        }),
+        (None, None) => None,
+        _ => {
+            return Err(QueryError::Corrupt(
+                "donor eligibility request columns are inconsistent".to_owned(),
+            ));
+        }
+    };
     let personal_data_redaction = redaction_from_columns(
         row.personal_data_redacted_at,
         row.personal_data_redaction_reason,
@@ -173,6 +191,7 @@ fn from_rows(
         consent,
         screening,
         eligibility,
+        eligibility_request,
         registered_at: Timestamp::from_datetime(row.registered_at),
         personal_data_redaction,
     })

@@ -18,15 +18,17 @@ pub(crate) enum Action {
     Consent,
     WithdrawConsent,
     Screening,
+    RequestEligibility,
     Determine,
 }
 
 impl Action {
     /// Every form.
-    pub(crate) const ALL: [Action; 4] = [
+    pub(crate) const ALL: [Action; 5] = [
         Action::Consent,
         Action::WithdrawConsent,
         Action::Screening,
+        Action::RequestEligibility,
         Action::Determine,
     ];
 
@@ -36,6 +38,7 @@ impl Action {
             Action::Consent => "consent",
             Action::WithdrawConsent => "withdraw-consent",
             Action::Screening => "screening",
+            Action::RequestEligibility => "request-eligibility",
             Action::Determine => "determine",
         }
     }
@@ -50,6 +53,9 @@ impl Action {
             Action::Screening => {
                 "Screening results recorded. When the panel is complete, QA determines her \
                  eligibility on this page."
+            }
+            Action::RequestEligibility => {
+                "QA's eligibility determination requested: the donor waits on QA's home page."
             }
             Action::Determine => "Eligibility determined and signed.",
         }
@@ -131,6 +137,10 @@ pub(crate) async fn run(
             }),
         ),
         Action::Screening => return screening(web, shell, donor_id, markers, fields).await,
+        Action::RequestEligibility => (
+            documents::REQUEST_ELIGIBILITY,
+            json!({ "donorId": donor_id }),
+        ),
         Action::Determine => (
             documents::DETERMINE_ELIGIBILITY,
             json!({

@@ -74,8 +74,17 @@ pub(crate) struct DonorListed {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct EligibilityStatus {
     status: String,
+    requested_at: Option<String>,
+}
+
+impl DonorListed {
+    /// When QA's determination of her eligibility was requested, while it waits.
+    pub(crate) fn determination_requested_at(&self) -> Option<&str> {
+        self.eligibility.requested_at.as_deref()
+    }
 }
 
 #[derive(Deserialize)]
@@ -274,6 +283,8 @@ struct DonorShown {
     eligibility_status: String,
     eligibility_reasons: Vec<String>,
     determined: Option<String>,
+    /// When QA's determination was requested, while it waits.
+    requested: Option<String>,
     flags: Vec<String>,
     donations: Vec<DonationShown>,
 }
@@ -346,6 +357,7 @@ struct Eligibility {
     status: String,
     reasons: Vec<String>,
     determined_at: Option<String>,
+    requested_at: Option<String>,
     signature: Option<Signature>,
 }
 
@@ -563,6 +575,10 @@ async fn page(
             (Some(at), None) => Some(shell.time.show(&at)),
             (None, _) => None,
         },
+        requested: record
+            .eligibility
+            .requested_at
+            .map(|at| shell.time.show(&at)),
         flags: record.flags,
         donations: record
             .donations

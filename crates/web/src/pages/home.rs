@@ -7,6 +7,7 @@ use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
 
+use super::donors;
 use super::follow_ups::FollowUp;
 use super::lab_worklist::{self, LabWorklist};
 use super::patient::thaw_shown;
@@ -33,6 +34,20 @@ struct UnallocatedOrder {
     missing: usize,
 }
 
+/// A donor whose eligibility determination a technician requested, waiting for QA.
+struct AwaitingDetermination {
+    id: String,
+    key: String,
+    requested_at: String,
+}
+
+/// What waits for QA here: the determinations requested.
+struct QaWorklist {
+    determinations: Vec<AwaitingDetermination>,
+    /// Why the list could not be read, if it could not.
+    error: Option<Shown>,
+}
+
 /// A follow-up visit whose window is open, or closed without a visit.
 struct VisitDue {
     patient_key: String,
@@ -54,6 +69,8 @@ struct HomePage {
     error: Option<Shown>,
     /// A technician's worklist.
     lab: Option<LabWorklist>,
+    /// QA's worklist.
+    qa: Option<QaWorklist>,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +141,30 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
     } else {
         None
     };
+    let qa = if shell.has_role("QA") {
+        Some(match donors::all(&web, &shell).await {
+            Ok(donors) => QaWorklist {
+                determinations: donors
+                    .into_iter()
+                    .filter_map(|donor| {
+                        let requested_at = shell.time.show(donor.determination_requested_at()?);
+                        Some(AwaitingDetermination {
+                            id: donor.id,
+                            key: donor.key,
+                            requested_at,
+                        })
+                    })
+                    .collect(),
+                error: None,
+            },
+            Err(failures) => QaWorklist {
+                determinations: Vec::new(),
+                error: shown(&failures),
+            },
+        })
+    } else {
+        None
+    };
     let page = HomePage {
         layout: shell.layout(),
         printed_name: shell.me.printed_name.clone(),
@@ -135,6 +176,7 @@ pub(crate) async fn get(State(web): State<Shared>, headers: HeaderMap) -> Respon
         visits: worklist.visits,
         error: clinic_error,
         lab,
+        qa,
     };
     render(StatusCode::OK, &page)
 }

@@ -11,7 +11,7 @@ use crate::manufacturing::donor::{
 };
 use crate::manufacturing::events::{
     ConsentRecorded, ConsentWithdrawn, DonorPersonalDataRedacted, DonorRegistered,
-    EligibilityDetermined, EligibilityRevoked, ScreeningRecorded,
+    EligibilityDetermined, EligibilityRequested, EligibilityRevoked, ScreeningRecorded,
 };
 use crate::manufacturing::{Donor, ManufacturingError};
 use crate::redaction::{REDACTION_MEANING, RedactionReason};
@@ -139,6 +139,25 @@ fn within_window(specimen: NaiveDate, recovery: NaiveDate, days: i64) -> bool {
     (specimen - recovery).num_days().abs() <= days
 }
 
+/// The donor's results for `marker` from specimens within `window_days` of every recovery.
+fn results_in_window<'d>(
+    donor: &'d Donor,
+    marker: &str,
+    recoveries: &[NaiveDate],
+    window_days: i64,
+) -> Vec<&'d ScreeningTest> {
+    donor
+        .screening
+        .iter()
+        .filter(|test| test.marker.as_str() == marker)
+        .filter(|test| {
+            recoveries
+                .iter()
+                .all(|recovery| within_window(test.specimen_date, *recovery, window_days))
+        })
+        .collect()
+}
+
 /// Records a screening result. The state must hold the donor's donations, whose recovery dates
 /// bound the specimen date.
 pub fn record_screening(
@@ -204,6 +223,75 @@ pub fn screening_test(
     }
 }
 
+/// A technician asks QA to determine the donor's eligibility, once her record is complete: a
+/// consent on record, a recovered cord, and for every configured marker a result from a
+/// specimen within the window of every recovery (reactive or not: that is QA's to weigh).
+/// Refused with every missing record listed, for a donor already determined, and while a
+/// request waits. The state must hold the donor's donations.
+pub fn request_eligibility(
+    state: &State,
+    actor: &Actor,
+    donor_id: DonorId,
+    policy: &ScreeningPolicy,
+) -> Result<Vec<Event>, Refusal> {
+    acting_user(actor, &[Role::Technician], "technician")?;
+    let donor = donor(state, donor_id)?;
+    if let Some(determination) = &donor.eligibility {
+        return Err(Refusal::new(
+            RefusalKind::Conflict,
+            "ELIGIBILITY_DETERMINED",
+            format!(
+                "QA has determined the donor {}; a new request follows a new result",
+                match determination.status {
+                    EligibilityStatus::Eligible => "ELIGIBLE",
+                    EligibilityStatus::Ineligible => "INELIGIBLE",
+                }
+            ),
+        ));
+    }
+    if donor.eligibility_request.is_some() {
+        return Err(Refusal::new(
+            RefusalKind::Conflict,
+            "ALREADY_REQUESTED",
+            "QA's determination was requested already and is still waiting",
+        ));
+    }
+    let mut missing = Vec::new();
+    if donor.consent.is_none() {
+        missing.push(Reason {
+            code: "NO_CONSENT",
+            message: "no consent on record".to_owned(),
+        });
+    }
+    let recoveries = recovery_dates(state, donor_id);
+    if recoveries.is_empty() {
+        missing.push(Reason {
+            code: "NO_DONATION",
+            message: "no cord donation is registered for the donor".to_owned(),
+        });
+    }
+    for rule in &policy.markers {
+        if results_in_window(donor, &rule.name, &recoveries, policy.window_days).is_empty() {
+            missing.push(Reason {
+                code: "SCREENING_MISSING",
+                message: format!(
+                    "no {} result from a specimen within {} days of recovery",
+                    rule.name, policy.window_days
+                ),
+            });
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Refusal {
+            kind: RefusalKind::Conflict,
+            reasons: missing,
+        });
+    }
+    Ok(vec![Event::EligibilityRequested(EligibilityRequested {
+        donor_id,
+    })])
+}
+
 /// QA determines eligibility (the caller binds the signature). ELIGIBLE is refused with every
 /// unmet condition listed: consent for therapy that stands, a recovered cord, and for every
 /// configured marker a result from a specimen within the window of every recovery, NON_REACTIVE
@@ -252,16 +340,7 @@ pub fn determine_eligibility(
         );
     }
     for rule in &policy.markers {
-        let in_window: Vec<&ScreeningTest> = donor
-            .screening
-            .iter()
-            .filter(|test| test.marker.as_str() == rule.name)
-            .filter(|test| {
-                recoveries.iter().all(|recovery| {
-                    within_window(test.specimen_date, *recovery, policy.window_days)
-                })
-            })
-            .collect();
+        let in_window = results_in_window(donor, &rule.name, &recoveries, policy.window_days);
         if in_window.is_empty() {
             push(
                 "SCREENING_MISSING",

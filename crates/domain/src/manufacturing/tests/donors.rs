@@ -286,3 +286,46 @@ fn qa_redacts_personal_data_once_and_the_donor_record_stays() {
     };
     assert!(events[0].apply(&mut world.state, &meta).is_err());
 }
+
+#[test]
+fn a_technician_requests_a_determination_once_the_record_is_complete() {
+    let mut world = World::new();
+    let (donor_id, _) = world.donor(false);
+    let mut policy = ScreeningPolicy::default();
+    // A panel marker never tested: the request lists what is missing, and nothing is asked.
+    policy.markers.push(crate::manufacturing::MarkerRule {
+        name: "WNV NAT".to_owned(),
+        exclusionary: true,
+    });
+    let incomplete =
+        donors::request_eligibility(&world.state, &tech(), donor_id, &policy).expect_err("refused");
+    assert_eq!(incomplete.kind, RefusalKind::Conflict);
+    let codes: Vec<&str> = incomplete.reasons.iter().map(|r| r.code).collect();
+    assert_eq!(codes, ["SCREENING_MISSING"]);
+
+    let policy = ScreeningPolicy::default();
+    let by_qa = donors::request_eligibility(&world.state, &qa(), donor_id, &policy);
+    assert_eq!(by_qa.expect_err("refused").code(), "WRONG_ROLE");
+    let events = donors::request_eligibility(&world.state, &tech(), donor_id, &policy);
+    world.ok(tech(), events);
+    let request = world.state.donors[&donor_id]
+        .eligibility_request
+        .expect("a request waits");
+    assert_eq!(Some(request.requested_by), tech().user_id());
+    let twice = donors::request_eligibility(&world.state, &tech(), donor_id, &policy);
+    assert_eq!(twice.expect_err("refused").code(), "ALREADY_REQUESTED");
+
+    // QA's determination answers it; a determined donor is not requested again.
+    let events = donors::determine_eligibility(
+        &world.state,
+        &qa(),
+        donor_id,
+        EligibilityStatus::Eligible,
+        Vec::new(),
+        &policy,
+    );
+    world.ok(qa(), events);
+    assert_eq!(world.state.donors[&donor_id].eligibility_request, None);
+    let after = donors::request_eligibility(&world.state, &tech(), donor_id, &policy);
+    assert_eq!(after.expect_err("refused").code(), "ELIGIBILITY_DETERMINED");
+}

@@ -220,6 +220,7 @@ impl Fixture {
                     determined_by: qa2,
                     determined_at: at(1, 9),
                 }),
+                eligibility_request: None,
                 registered_at: at(1, 8),
                 personal_data_redaction: None,
             },

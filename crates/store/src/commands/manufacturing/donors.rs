@@ -135,6 +135,26 @@ impl Command for RecordScreening {
     }
 }
 
+/// A technician requests QA's eligibility determination for a donor whose record is complete.
+pub struct RequestEligibility {
+    /// The donor.
+    pub donor_id: DonorId,
+    /// Markers and window.
+    pub policy: ScreeningPolicy,
+}
+
+impl Command for RequestEligibility {
+    type Output = ();
+    const NAME: &'static str = "request_eligibility";
+
+    async fn decide(self, context: &CommandContext<'_>) -> Result<Decision<()>, CommandError> {
+        let state = donor_state(context, self.donor_id).await?;
+        let events =
+            donors::request_eligibility(&state, &context.actor, self.donor_id, &self.policy)?;
+        Ok(Decision::new(state, events, ()))
+    }
+}
+
 /// QA determines eligibility, signed.
 pub struct DetermineEligibility {
     /// The donor.
