@@ -55,9 +55,21 @@ async fn a_clinician_checks_at_the_bedside_administers_and_is_stopped_for_the_wr
             .await
             .contains("Scan the patient's wristband")
     );
+    // A unit's barcode scanned first is set aside: the screen still asks for the wristband.
+    browser.scan(&unit_scans(right_unit)[0]).await;
+    let page = browser.text().await;
+    assert!(page.contains("WRONG_SCAN_KIND"), "{page}");
+    assert!(page.contains("Scan the patient's wristband"), "{page}");
+    browser.wait_for_focused_input().await;
     browser.scan(&patient.wristband_scan()).await;
     browser.wait_for_focused_input().await;
     assert_eq!(browser.focused_id().await, "scan");
+    // A wristband scanned where the unit label is expected is set aside too.
+    browser.scan(&other_patient.wristband_scan()).await;
+    let page = browser.text().await;
+    assert!(page.contains("WRONG_SCAN_KIND"), "{page}");
+    assert!(page.contains("the patient is scanned already"), "{page}");
+    browser.wait_for_focused_input().await;
     assert!(
         browser
             .text()

@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::Utc;
+use cordtrace_domain::isbt128::Scan;
 use serde::Deserialize;
 
 use super::{Layout, Shell, Shown, csrf_refusal, render, shell, shown};
@@ -33,6 +34,26 @@ fn kind_of(scan: &str) -> &'static str {
         Some("=+") => "Data Matrix (several structures)",
         Some(_) if scan.starts_with('=') => "DIN",
         _ => "other",
+    }
+}
+
+/// What a scan is, by the domain's ISBT 128 grammar, where that tells it is not the scan the
+/// screen expects: a unit label's barcode where the wristband is expected, or a wristband (or
+/// a staff badge) where the unit label is. Anything else goes on to the check, whose parser
+/// judges it.
+fn wrong_kind(scan: &str, expecting_wristband: bool) -> Option<&'static str> {
+    let structures = Scan::parse_all(scan).ok()?;
+    let first = structures.first()?;
+    match (expecting_wristband, first) {
+        (_, Scan::Staff(_)) => Some("That is a staff badge, not a barcode of this check"),
+        (false, Scan::Patient(_)) => Some(
+            "That is a wristband, and the patient is scanned already; scan the barcodes of the \
+             unit label, or start again for another patient",
+        ),
+        (true, Scan::Patient(_)) | (false, _) => None,
+        (true, _) => Some(
+            "That is a barcode of a unit label; scan the patient's wristband first, then the unit",
+        ),
     }
 }
 
@@ -127,6 +148,16 @@ pub(crate) async fn post(
         .map(str::to_owned)
         .collect();
     let scan = form.scan.trim();
+    if let Some(sentence) = wrong_kind(scan, patient_scan.is_empty()) {
+        // The scan is set aside, not added: the screen still expects what it expected.
+        let mut page = ScanPage::new(&shell, patient_scan, unit_scans);
+        page.error = Some(Shown {
+            message: format!("{sentence}. Nothing was added."),
+            code: "WRONG_SCAN_KIND".to_owned(),
+            reasons: Vec::new(),
+        });
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     if !scan.is_empty() {
         if patient_scan.is_empty() {
             scan.clone_into(&mut patient_scan);
@@ -540,7 +571,7 @@ pub(crate) async fn administer(
 
 #[cfg(test)]
 mod tests {
-    use super::grouped;
+    use super::{grouped, wrong_kind};
 
     #[test]
     fn counts_are_grouped_by_three() {
@@ -548,5 +579,22 @@ mod tests {
         assert_eq!(grouped(1_000), "1\u{202f}000");
         assert_eq!(grouped(999), "999");
         assert_eq!(grouped(0), "0");
+    }
+
+    #[test]
+    fn a_scan_of_the_other_kind_is_told_apart_and_the_rest_goes_to_the_check() {
+        let wristband = "&#0006WB3001";
+        let din = "=A99992600000100";
+        assert!(wrong_kind(din, true).is_some(), "a DIN for a wristband");
+        assert!(wrong_kind("=<S1001VA0", true).is_some());
+        assert!(
+            wrong_kind(wristband, false).is_some(),
+            "a wristband for a unit"
+        );
+        assert_eq!(wrong_kind(wristband, true), None);
+        assert_eq!(wrong_kind(din, false), None);
+        // A plain wristband id and what no grammar reads are the check's to judge.
+        assert_eq!(wrong_kind("WB3001", true), None);
+        assert_eq!(wrong_kind("garbage", false), None);
     }
 }
