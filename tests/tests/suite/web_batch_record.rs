@@ -99,6 +99,9 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         )
         .await;
     fixtures.calibrated_equipment("BSC-WEB-01").await;
+    fixtures
+        .equipment("BSC-WEB-OLD", (Utc::now() - Duration::days(3)).date_naive())
+        .await;
     server.add_user("tech.one", &[Role::Technician]).await;
     server.add_user("tech.two", &[Role::Technician]).await;
     server.add_user("audit.one", &[Role::Auditor]).await;
@@ -183,11 +186,22 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         .assert_accessible("a step refused at its material")
         .await;
 
-    // The released lysate scanned by its supplier lot number and the cabinet by its asset
-    // tag instead: recorded.
+    // The released lysate scanned by its supplier lot number, with a cabinet past its
+    // calibration: refused at the equipment field, nothing written.
     browser
         .set_value("#step-material_lot_ids", "HPL-WEB-0042")
         .await;
+    browser.fill("#step-equipment_ids", "BSC-WEB-OLD").await;
+    browser.click("#step-form button[type=submit]").await;
+    let problem = browser
+        .eval("document.querySelector('#step-equipment_ids-problem').innerText")
+        .await;
+    let problem = problem.as_str().unwrap_or_default();
+    assert!(problem.contains("CALIBRATION_OVERDUE"), "{problem}");
+    assert_eq!(server.ledger_entry_count().await, entries);
+
+    // The calibrated cabinet by its asset tag instead: recorded.
+    browser.set_value("#step-equipment_ids", "").await;
     browser.fill("#step-equipment_ids", "BSC-WEB-01").await;
     record_step(&browser).await;
     let page = browser.text().await;
