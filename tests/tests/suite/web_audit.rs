@@ -179,6 +179,50 @@ async fn an_administrator_creates_and_manages_a_user() {
         .click("form[action$='/reactivate'] button[type=submit]")
         .await;
     assert!(browser.text().await.contains("User reactivated"));
+
+    // Two failed sign-ins of theirs: the page counts them and offers the unlock, which
+    // forgives them.
+    for _ in 0..2 {
+        let refused = server
+            .gql(
+                None,
+                "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }",
+                json!({ "u": "clin.web", "p": "not the password at all" }),
+            )
+            .await;
+        assert_eq!(refused.error_code(), "UNAUTHENTICATED", "{}", refused.body);
+    }
+    // Words as read, whatever the lines the layout puts them on.
+    let words = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    browser.goto(&browser.url().await).await;
+    let page = words(browser.text().await);
+    assert!(page.contains("Failed sign-ins 2"), "{page}");
+    browser
+        .click("form[action$='/unlock'] button[type=submit]")
+        .await;
+    let page = words(browser.text().await);
+    assert!(page.contains("User unlocked"), "{page}");
+    assert!(page.contains("Failed sign-ins 0"), "{page}");
+    assert!(!browser.has("form[action$='/unlock']").await);
+
+    // A password reset: a temporary password they must change at their next sign-in.
+    browser
+        .fill(
+            "form[action$='/reset-password'] #temporary_password",
+            "another temporary phrase",
+        )
+        .await;
+    browser
+        .click("form[action$='/reset-password'] button[type=submit]")
+        .await;
+    let page = browser.text().await;
+    assert!(page.contains("Password reset"), "{page}");
+    assert!(page.contains("temporary: to change"), "{page}");
+    let token = server.login("clin.web", "another temporary phrase").await;
+    let me = server
+        .gql(Some(&token), "{ me { mustChangePassword } }", json!({}))
+        .await;
+    assert_eq!(me.data()["me"]["mustChangePassword"], true);
     browser.assert_same_origin_only(&server).await;
     browser.close().await;
 
