@@ -7,8 +7,8 @@
 use cordtrace_tests::PASSWORD;
 use cordtrace_tests::browser::Browser;
 use cordtrace_tests::clinical_fixtures::{Clinic, ClinicalLot};
-use cordtrace_tests::fixtures::{Bench, Eligibility};
-use cordtrace_tests::release_fixtures::fill_and_complete;
+use cordtrace_tests::fixtures::{Bench, Eligibility, try_fill, unit_input};
+use cordtrace_tests::release_fixtures::{PRODUCT_CODE, fill_and_complete};
 use serde_json::json;
 
 /// Whether the lineage picture has a link to `href`.
@@ -268,4 +268,61 @@ async fn an_auditor_reads_a_unit_s_lineage_up_to_its_donor_and_a_material_lot_s_
     assert!(!page.contains(&donor_key), "{page}");
     browser.assert_same_origin_only(server).await;
     browser.close().await;
+}
+
+#[tokio::test]
+async fn a_reagent_lot_used_widely_draws_a_bounded_picture_with_counts() {
+    let clinic = Clinic::start().await;
+    let server = &clinic.server;
+    let donor = clinic.fixtures.donor(Eligibility::Eligible).await;
+    let material = clinic.fixtures.released_material("DMSO").await.to_string();
+    let bench = Bench {
+        server,
+        token: clinic.tech.clone(),
+        equipment: Vec::new(),
+        materials: vec![material.clone()],
+    };
+    let expanded = bench.expanded(donor.donation_id).await;
+    let substance = bench.harvest(&expanded).await;
+    let product = bench.formulate(&[&substance]).await;
+    // Fifteen bags from the lot: more units in one layer than the picture draws one by one.
+    let divisions = 'A'..='O';
+    let units = divisions
+        .clone()
+        .enumerate()
+        .map(|(position, division)| {
+            unit_input(
+                &format!("{PRODUCT_CODE}V{division}0"),
+                &format!("P{position:02}"),
+            )
+        })
+        .collect();
+    let filled = try_fill(server, &clinic.tech, &product, units).await;
+    assert_eq!(
+        filled.data()["fillUnits"]["units"].as_array().map(Vec::len),
+        Some(divisions.count())
+    );
+
+    let browser = Browser::launch().await;
+    browser.sign_in(server, "auditor.one", PASSWORD).await;
+    browser
+        .goto(&server.url(&format!("/lineage/material_lot/{material}")))
+        .await;
+    let units_drawn = browser
+        .eval("document.querySelectorAll('svg.lineage .lineage-unit:not(.lineage-more)').length")
+        .await;
+    assert_eq!(units_drawn, json!(12), "twelve units one by one");
+    let more = browser
+        .eval("document.querySelector('svg.lineage .lineage-more').textContent")
+        .await;
+    let more = more.as_str().unwrap_or_default();
+    assert!(more.contains("+ 3 more units"), "{more}");
+    assert!(
+        more.contains("3 QUARANTINE"),
+        "the rest counted by status: {more}"
+    );
+    browser.assert_accessible("a bounded lineage picture").await;
+    browser.assert_same_origin_only(server).await;
+    browser.close().await;
+    clinic.finish().await;
 }
