@@ -19,6 +19,7 @@ mod m20261126_000010_add_personal_data_redaction;
 mod m20261207_000011_add_unit_label_prints;
 mod m20261208_000012_index_unit_custody;
 mod m20261208_000013_add_eligibility_request;
+mod m20261208_000014_add_unit_receiver;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_add_unit_label_prints::Migration),
             Box::new(m20261208_000012_index_unit_custody::Migration),
             Box::new(m20261208_000013_add_eligibility_request::Migration),
+            Box::new(m20261208_000014_add_unit_receiver::Migration),
         ]
     }
 }

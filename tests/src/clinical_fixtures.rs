@@ -416,8 +416,8 @@ impl Clinic {
             .server
             .gql(
                 Some(&self.tech),
-                "mutation($u: UUID!, $d: String!) { dispatchUnit(unitId: $u, destination: $d) \
-                 { custody { state destination } } }",
+                "mutation($u: UUID!, $d: String!) { dispatchUnit(unitId: $u, destination: $d, \
+                 receiver: \"clin.one\") { custody { state destination } } }",
                 json!({ "u": unit_id, "d": WARD }),
             )
             .await;

@@ -260,8 +260,9 @@ async fn the_production_chain_runs_from_a_donation_to_received_units_and_verifie
     let dispatched = server
         .gql(
             Some(&tech),
-            "mutation($id: UUID!) { dispatchUnit(unitId: $id, destination: \"Invented Hospital\") \
-             { custody { state destination dispatchedBy { printedName } dispatchedAt } } }",
+            "mutation($id: UUID!) { dispatchUnit(unitId: $id, destination: \"Invented Hospital\", \
+             receiver: \"tech.two\") { custody { state destination dispatchedBy { printedName } \
+             dispatchedAt receiver { printedName } } } }",
             json!({ "id": unit_id }),
         )
         .await;

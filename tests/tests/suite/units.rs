@@ -231,6 +231,7 @@ async fn custody_passes_only_between_two_people_and_units_are_found_by_label() {
         din,
     } = drug_product().await;
     let clinician = server.user_token("clin.one", &[Role::Clinician]).await;
+    let other_clinician = server.user_token("clin.two", &[Role::Clinician]).await;
     let analyst = server.user_token("analyst.one", &[Role::Analyst]).await;
     let filled = try_fill(
         &server,
@@ -254,7 +255,24 @@ async fn custody_passes_only_between_two_people_and_units_are_found_by_label() {
     let response = unit_mutation(&server, &clinician, receive, json!({ "id": id })).await;
     assert_refused(&response, "CONFLICT", Some("NOT_IN_TRANSIT"));
     assert_eq!(ledger_size(&server).await, before);
-    let dispatch = "dispatchUnit(unitId: $id, destination: \"Invented Ward 7\")";
+    // A dispatch names who receives it: someone who may hold custody, other than the
+    // dispatcher; anything else is refused and writes nothing.
+    let before = ledger_size(&server).await;
+    for (receiver, code, reason) in [
+        ("analyst.one", "VALIDATION", "RECEIVER_MAY_NOT_RECEIVE"),
+        ("nobody.here", "VALIDATION", "RECEIVER_MAY_NOT_RECEIVE"),
+        ("tech.one", "FORBIDDEN", "SAME_CUSTODIAN"),
+        ("Not A Username", "VALIDATION", "BAD_USERNAME"),
+    ] {
+        let call = format!(
+            "dispatchUnit(unitId: $id, destination: \"Invented Ward 7\", receiver: \"{receiver}\")"
+        );
+        let response = unit_mutation(&server, &tech, &call, json!({ "id": id })).await;
+        assert_refused(&response, code, Some(reason));
+    }
+    assert_eq!(ledger_size(&server).await, before);
+    let dispatch =
+        "dispatchUnit(unitId: $id, destination: \"Invented Ward 7\", receiver: \"clin.one\")";
     let dispatched = unit_mutation(&server, &tech, dispatch, json!({ "id": id })).await;
     assert_eq!(
         dispatched.data()["dispatchUnit"]["custody"]["state"],
@@ -270,6 +288,9 @@ async fn custody_passes_only_between_two_people_and_units_are_found_by_label() {
     assert_refused(&response, "VALIDATION", Some("INVALID_VALUE"));
     let response = unit_mutation(&server, &analyst, receive, json!({ "id": id })).await;
     assert_refused(&response, "FORBIDDEN", None);
+    // Only the person the dispatch named receives it.
+    let response = unit_mutation(&server, &other_clinician, receive, json!({ "id": id })).await;
+    assert_refused(&response, "FORBIDDEN", Some("NOT_THE_RECEIVER"));
     let store = "storeUnit(unitId: $id, location: { site: \"S\", freezer: \"F\", rack: \"R\", \
                  box: \"B\", position: \"P\" })";
     let response = unit_mutation(&server, &tech, store, json!({ "id": id })).await;
@@ -341,7 +362,8 @@ async fn custody_passes_only_between_two_people_and_units_are_found_by_label() {
     assert_refused(&lot, "FORBIDDEN", None);
 
     // The clinician dispatches it back; the technician receives it and stores it.
-    let back = "dispatchUnit(unitId: $id, destination: \"Invented Cell Therapy Facility\")";
+    let back = "dispatchUnit(unitId: $id, destination: \"Invented Cell Therapy Facility\", \
+                receiver: \"tech.one\")";
     unit_mutation(&server, &clinician, back, json!({ "id": id }))
         .await
         .data();
@@ -418,7 +440,7 @@ async fn qa_records_expiry_and_destruction_of_units() {
     let response = unit_mutation(
         &server,
         &tech,
-        "dispatchUnit(unitId: $id, destination: \"Anywhere\")",
+        "dispatchUnit(unitId: $id, destination: \"Anywhere\", receiver: \"tech.one\")",
         json!({ "id": expired }),
     )
     .await;
@@ -486,7 +508,8 @@ async fn units_are_listed_by_custody_state_page_by_page() {
         .iter()
         .map(|unit| unit["id"].clone())
         .collect();
-    let dispatch = "dispatchUnit(unitId: $id, destination: \"Invented Ward 7\")";
+    let dispatch =
+        "dispatchUnit(unitId: $id, destination: \"Invented Ward 7\", receiver: \"clin.one\")";
     for id in &units[..3] {
         unit_mutation(&server, &tech, dispatch, json!({ "id": id }))
             .await

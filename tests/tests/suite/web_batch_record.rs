@@ -424,13 +424,21 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         custody.contains("freezer LN2-02, rack R03, box B07, position A1"),
         "{custody}"
     );
-    browser
-        .fill("#dispatch-destination", "Ward 7, Dr Invented Receiver")
-        .await;
+    // A dispatch names the person who receives it: nobody by that name, refused, nothing
+    // written; then the second technician.
+    let entries = server.ledger_entry_count().await;
+    browser.fill("#dispatch-destination", "Ward 7").await;
+    browser.fill("#dispatch-receiver", "nobody.here").await;
+    browser.click("#dispatch-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("RECEIVER_MAY_NOT_RECEIVE"), "{page}");
+    assert_eq!(server.ledger_entry_count().await, entries);
+    browser.set_value("#dispatch-receiver", "").await;
+    browser.fill("#dispatch-receiver", "tech.two").await;
     browser.click("#dispatch-form button[type=submit]").await;
     let custody = browser.text().await;
     assert!(
-        custody.contains("in transit to Ward 7, Dr Invented Receiver"),
+        custody.contains("in transit to Ward 7 for Test tech.two"),
         "{custody}"
     );
     assert!(custody.contains("by Test tech.one"), "{custody}");
@@ -451,10 +459,7 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
     browser.click("#receive-form button[type=submit]").await;
     let custody = browser.text().await;
     assert!(custody.contains("Unit received"), "{custody}");
-    assert!(
-        custody.contains("received at Ward 7, Dr Invented Receiver"),
-        "{custody}"
-    );
+    assert!(custody.contains("received at Ward 7"), "{custody}");
     assert!(
         custody.contains("by Test tech.two, at -150 °C, intact"),
         "{custody}"

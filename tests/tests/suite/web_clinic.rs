@@ -24,7 +24,8 @@ async fn dispatch(clinic: &Clinic, unit_id: &str) {
         .server
         .gql(
             Some(&clinic.tech),
-            "mutation($u: UUID!) { dispatchUnit(unitId: $u, destination: \"Ward 7\") { id } }",
+            "mutation($u: UUID!) { dispatchUnit(unitId: $u, destination: \"Ward 7\", \
+             receiver: \"clin.one\") { id } }",
             json!({ "u": unit_id }),
         )
         .await

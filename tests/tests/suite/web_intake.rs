@@ -460,7 +460,8 @@ async fn the_technicians_worklist_shows_lots_in_process_and_units_in_transit() {
     server
         .gql(
             Some(&clinic.tech),
-            "mutation($u: UUID!) { dispatchUnit(unitId: $u, destination: \"Ward 7\") { id } }",
+            "mutation($u: UUID!) { dispatchUnit(unitId: $u, destination: \"Ward 7\", \
+             receiver: \"clin.one\") { id } }",
             json!({ "u": unit.id }),
         )
         .await

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
+use cordtrace_domain::identity::Username;
 use cordtrace_domain::ids::{DeviationId, HandoffId, LotId, StepId, UnitId};
 use cordtrace_domain::manufacturing::commands::lots::LotAction;
 use cordtrace_domain::signature::Meaning;
@@ -256,21 +257,28 @@ impl ProductionMutation {
         .await
     }
 
-    /// Dispatches a unit: the first half of a custody hand-off.
+    /// Dispatches a unit: the first half of a custody hand-off, naming the place and the
+    /// person (an active technician or clinician, by username) who alone may receive it.
     async fn dispatch_unit(
         &self,
         ctx: &Context<'_>,
         unit_id: Uuid,
         destination: String,
+        #[graphql(desc = "The username of the person who is to receive the unit.")]
+        receiver: String,
     ) -> ApiResult<Unit> {
         let action = UnitAction::Dispatch {
             handoff_id: HandoffId::from_uuid(Uuid::now_v7()),
             destination: label(&destination, "a destination")?,
+            receiver: Username::parse(receiver.trim()).map_err(|error| {
+                ApiError::validation("BAD_USERNAME", format!("the receiver: {error}"))
+            })?,
         };
         change_unit(ctx, "Mutation.dispatchUnit", unit_id, action).await
     }
 
-    /// Receives a dispatched unit: the second half, by someone other than the dispatcher.
+    /// Receives a dispatched unit: the second half, by the person its dispatch named
+    /// (NOT_THE_RECEIVER for anyone else).
     async fn receive_unit(
         &self,
         ctx: &Context<'_>,

@@ -661,8 +661,8 @@ impl From<mfg::StorageLocation> for StorageLocation {
     }
 }
 
-/// Who holds a unit: stored, in transit (dispatched by whom, when, where to) or received (by
-/// whom, when, at what temperature and in what condition).
+/// Who holds a unit: stored, in transit (dispatched by whom, when, where to, for whom) or
+/// received (by whom, when, at what temperature and in what condition).
 #[derive(SimpleObject, Clone, Debug)]
 pub struct UnitCustody {
     /// The state.
@@ -675,6 +675,8 @@ pub struct UnitCustody {
     pub dispatched_by: Option<StaffMember>,
     /// While in transit, when.
     pub dispatched_at: Option<DateTime<Utc>>,
+    /// While in transit, the person the dispatch names, who alone receives it.
+    pub receiver: Option<StaffMember>,
     /// Once received, who received it.
     pub received_by: Option<StaffMember>,
     /// Once received, when.
@@ -686,23 +688,20 @@ pub struct UnitCustody {
 }
 
 impl UnitCustody {
-    fn new(
-        custody: Custody,
-        dispatched_by: Option<StaffRef>,
-        received_by: Option<StaffRef>,
-    ) -> Self {
+    fn new(record: &UnitRecord) -> Self {
         let empty = Self {
             state: CustodyState::Stored,
             handoff_id: None,
             destination: None,
-            dispatched_by: dispatched_by.map(Into::into),
+            dispatched_by: record.dispatched_by.clone().map(Into::into),
             dispatched_at: None,
-            received_by: received_by.map(Into::into),
+            receiver: record.receiver.clone().map(Into::into),
+            received_by: record.received_by.clone().map(Into::into),
             received_at: None,
             arrival_temperature_celsius: None,
             arrival_condition: None,
         };
-        match custody {
+        match record.unit.custody.clone() {
             Custody::Stored => empty,
             Custody::InTransit {
                 handoff,
@@ -773,6 +772,7 @@ pub struct Unit {
 
 impl From<UnitRecord> for Unit {
     fn from(record: UnitRecord) -> Self {
+        let custody = UnitCustody::new(&record);
         let unit = record.unit;
         let (din, din_check_character) = din_parts(unit.din);
         Self {
@@ -789,7 +789,7 @@ impl From<UnitRecord> for Unit {
             expires_at: unit.expires_at.as_datetime(),
             location: unit.location.into(),
             status: unit.status.into(),
-            custody: UnitCustody::new(unit.custody, record.dispatched_by, record.received_by),
+            custody,
             filled_at: unit.filled_at.as_datetime(),
         }
     }

@@ -160,6 +160,14 @@ pub enum ManufacturingError {
     /// The same person may not hand off to themselves.
     #[error("the receiver must be someone other than the dispatcher")]
     SameCustodian,
+    /// A hand-off names as its receiver someone who may not take custody of a unit.
+    #[error(
+        "{0} may not receive a unit: an active technician or clinician, named by username, receives it"
+    )]
+    ReceiverMayNotReceive(String),
+    /// A unit in transit is received by someone other than the person its dispatch named.
+    #[error("unit {0} was dispatched to another person: only the person named receives it")]
+    NotTheReceiver(String),
     /// The unit is not in transit.
     #[error("unit {0} is not in transit")]
     NotInTransit(String),
@@ -201,7 +209,7 @@ impl Refuse for ManufacturingError {
         use ManufacturingError as E;
         match self {
             E::Unknown { .. } => RefusalKind::NotFound,
-            E::WrongRole(_) | E::SameCustodian => RefusalKind::Forbidden,
+            E::WrongRole(_) | E::SameCustodian | E::NotTheReceiver(_) => RefusalKind::Forbidden,
             E::DuplicateDin(_)
             | E::Duplicate(_)
             | E::AlreadyWithdrawn(_)
@@ -240,6 +248,7 @@ impl Refuse for ManufacturingError {
             | E::UnknownProductCode(_)
             | E::MalformedProductDescription(_)
             | E::BadList(_)
+            | E::ReceiverMayNotReceive(_)
             | E::WrongMeaning { .. } => RefusalKind::Validation,
         }
     }
@@ -282,6 +291,8 @@ impl Refuse for ManufacturingError {
             E::MalformedProductDescription(_) => "MALFORMED_PRODUCT_CODE",
             E::DuplicateUnit(_) => "DUPLICATE_UNIT",
             E::SameCustodian => "SAME_CUSTODIAN",
+            E::ReceiverMayNotReceive(_) => "RECEIVER_MAY_NOT_RECEIVE",
+            E::NotTheReceiver(_) => "NOT_THE_RECEIVER",
             E::NotInTransit(_) => "NOT_IN_TRANSIT",
             E::InTransit(_) => "IN_TRANSIT",
             E::DinExhausted => "DIN_EXHAUSTED",

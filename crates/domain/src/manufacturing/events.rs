@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::event::{EventMeta, EventPayload};
 use crate::ids::{
     DeviationId, DonationId, DonorId, EquipmentId, HandoffId, LotId, MaterialLotId, StepId, UnitId,
+    UserId,
 };
 use crate::isbt128::{Din, ProductCode};
 use crate::redaction::{Redaction, RedactionReason};
@@ -45,7 +46,7 @@ fn duplicate(kind: &'static str, id: impl std::fmt::Display) -> ApplyError {
     }
 }
 
-fn actor_user(meta: &EventMeta) -> Result<crate::ids::UserId, ApplyError> {
+fn actor_user(meta: &EventMeta) -> Result<UserId, ApplyError> {
     meta.actor.user_id().ok_or(ApplyError::Missing {
         kind: "user actor",
         id: meta.seq.to_string(),
@@ -987,6 +988,8 @@ payload!(
         handoff_id: HandoffId,
         /// Where to.
         destination: Label,
+        /// The person who is to receive it.
+        receiver: UserId,
     }
 );
 
@@ -1006,6 +1009,7 @@ impl EventPayload for UnitDispatched {
             dispatched_by,
             dispatched_at: meta.recorded_at,
             destination: self.destination.clone(),
+            receiver: self.receiver,
         };
         Ok(())
     }

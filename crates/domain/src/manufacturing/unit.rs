@@ -135,6 +135,8 @@ pub enum Custody {
         dispatched_at: Timestamp,
         /// Where to.
         destination: Label,
+        /// The person the dispatch names, who alone receives it.
+        receiver: UserId,
     },
     /// Received at a destination.
     Received {

@@ -71,6 +71,8 @@ pub(crate) fn label(text: &str) -> anyhow::Result<Label> {
 /// A member of the demo's staff.
 pub(crate) struct Person {
     pub(crate) actor: Actor,
+    /// Who hand-offs name.
+    pub(crate) username: Username,
     user_id: UserId,
     name: PrintedName,
 }
@@ -161,6 +163,7 @@ async fn create_staff(executor: &Executor) -> anyhow::Result<(Staff, Vec<Credent
             })?;
         people.push(Some(Person {
             actor: Actor::User { user_id, role },
+            username: username.clone(),
             user_id,
             name,
         }));

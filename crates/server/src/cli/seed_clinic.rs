@@ -275,6 +275,7 @@ impl Clinic<'_> {
                     action: UnitAction::Dispatch {
                         handoff_id: HandoffId::from_uuid(new_id()),
                         destination: label(WARD)?,
+                        receiver: self.staff.clinician2.username.clone(),
                     },
                 },
             )

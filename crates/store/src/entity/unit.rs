@@ -26,6 +26,7 @@ pub struct Model {
     pub custody_destination: Option<String>,
     pub dispatched_by: Option<Uuid>,
     pub dispatched_at: Option<DateTimeUtc>,
+    pub custody_receiver: Option<Uuid>,
     pub received_by: Option<Uuid>,
     pub received_at: Option<DateTimeUtc>,
     pub arrival_temperature: Option<String>,

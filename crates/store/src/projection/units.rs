@@ -83,6 +83,7 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
                 custody_destination: Set(None),
                 dispatched_by: Set(None),
                 dispatched_at: Set(None),
+                custody_receiver: Set(None),
                 received_by: Set(None),
                 received_at: Set(None),
                 arrival_temperature: Set(None),
@@ -97,8 +98,10 @@ pub(crate) async fn save(db: &impl ConnectionTrait, units: &[&Unit]) -> Result<(
                     dispatched_by,
                     dispatched_at,
                     destination,
+                    receiver,
                 } => {
                     row.handoff_id = Set(Some(handoff.as_uuid()));
+                    row.custody_receiver = Set(Some(receiver.as_uuid()));
                     row.dispatched_by = Set(Some(dispatched_by.as_uuid()));
                     row.dispatched_at = Set(Some(dispatched_at.as_datetime()));
                     row.custody_destination = Set(Some(destination.to_string()));
@@ -136,13 +139,17 @@ fn from_row(row: unit::Model) -> Result<Unit, QueryError> {
             row.dispatched_by,
             row.dispatched_at,
             row.custody_destination.as_deref(),
+            row.custody_receiver,
         ) {
-            (Some(handoff), Some(by), Some(at), Some(destination)) => Custody::InTransit {
-                handoff: HandoffId::from_uuid(handoff),
-                dispatched_by: UserId::from_uuid(by),
-                dispatched_at: Timestamp::from_datetime(at),
-                destination: label(destination, "unit.custody_destination")?,
-            },
+            (Some(handoff), Some(by), Some(at), Some(destination), Some(receiver)) => {
+                Custody::InTransit {
+                    handoff: HandoffId::from_uuid(handoff),
+                    dispatched_by: UserId::from_uuid(by),
+                    dispatched_at: Timestamp::from_datetime(at),
+                    destination: label(destination, "unit.custody_destination")?,
+                    receiver: UserId::from_uuid(receiver),
+                }
+            }
             _ => {
                 return Err(QueryError::Corrupt(
                     "unit custody columns are inconsistent".to_owned(),

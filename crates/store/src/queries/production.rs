@@ -168,6 +168,8 @@ pub struct UnitRecord {
     pub lot: LotRef,
     /// While in transit, who dispatched it.
     pub dispatched_by: Option<StaffRef>,
+    /// While in transit, who is to receive it.
+    pub receiver: Option<StaffRef>,
     /// Once received, who received it.
     pub received_by: Option<StaffRef>,
 }

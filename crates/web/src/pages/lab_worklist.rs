@@ -115,6 +115,7 @@ struct Custody {
     destination: Option<String>,
     dispatched_at: Option<String>,
     dispatched_by: Option<Operator>,
+    receiver: Option<Operator>,
 }
 
 /// Reads the technician's worklist.
@@ -228,7 +229,14 @@ async fn lots_and_hand_offs(
             din: format!("{}{}", unit.din, unit.din_check_character),
             product_code: unit.product_code,
             lot_code: unit.lot.code,
-            destination: unit.custody.destination.unwrap_or_default(),
+            destination: match unit.custody.receiver {
+                Some(receiver) => format!(
+                    "{}, for {}",
+                    unit.custody.destination.unwrap_or_default(),
+                    receiver.printed_name
+                ),
+                None => unit.custody.destination.unwrap_or_default(),
+            },
         })
         .collect();
     Ok(())

@@ -1,6 +1,6 @@
 //! `/units/{id}`: one unit, as its label and its custody say, with the custody forms of a
-//! technician (`unit_actions`): storage at a location, dispatch naming the destination, and
-//! receipt by someone other than the dispatcher.
+//! technician (`unit_actions`): storage by one scan of a location, dispatch naming the
+//! destination and the person who receives it, and receipt by that person.
 
 use askama::Template;
 use axum::Form;
@@ -107,6 +107,7 @@ struct Custody {
     destination: Option<String>,
     dispatched_by: Option<Person>,
     dispatched_at: Option<String>,
+    receiver: Option<Person>,
     received_by: Option<Person>,
     received_at: Option<String>,
     arrival_temperature_celsius: Option<String>,
@@ -223,8 +224,9 @@ async fn page(
     let custody = &unit.custody;
     let custody = match custody.state.as_str() {
         "IN_TRANSIT" => format!(
-            "in transit to {}, dispatched {} by {}",
+            "in transit to {} for {}, dispatched {} by {}",
             custody.destination.as_deref().unwrap_or("?"),
+            name(&custody.receiver),
             at(&custody.dispatched_at),
             name(&custody.dispatched_by),
         ),

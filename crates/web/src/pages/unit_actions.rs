@@ -80,6 +80,7 @@ pub(crate) async fn run(
             json!({
                 "unitId": unit_id,
                 "destination": fields.required("destination", "The destination")?,
+                "receiver": fields.required("receiver", "Who receives it")?,
             }),
         ),
         Action::Receive => (

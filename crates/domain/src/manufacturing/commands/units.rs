@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::actor::Actor;
 use crate::event::Event;
+use crate::identity::{User, Username};
 use crate::ids::{HandoffId, LotId, UnitId};
 use crate::isbt128::{Din, LabelFlag, ProductCode, UnitLabelData};
 use crate::manufacturing::events::{
@@ -251,19 +252,45 @@ pub fn dispatch(
     unit_id: UnitId,
     handoff_id: HandoffId,
     destination: Label,
+    receiver: Receiver<'_>,
 ) -> Result<Vec<Event>, ManufacturingError> {
-    acting_user(
-        actor,
-        &[Role::Technician, Role::Clinician],
-        "technician or clinician",
-    )?;
+    let dispatcher = acting_user(actor, &CUSTODIANS, "technician or clinician")?;
     movable(unit(state, unit_id)?, "dispatch")?;
+    let receiver = match receiver {
+        Receiver::Found(user) => user,
+        Receiver::Unknown(username) => {
+            return Err(ManufacturingError::ReceiverMayNotReceive(
+                username.as_str().to_owned(),
+            ));
+        }
+    };
+    if receiver.id == dispatcher {
+        return Err(ManufacturingError::SameCustodian);
+    }
+    if !receiver.active || !CUSTODIANS.iter().any(|role| receiver.roles.contains(*role)) {
+        return Err(ManufacturingError::ReceiverMayNotReceive(
+            receiver.username.as_str().to_owned(),
+        ));
+    }
     Ok(vec![Event::UnitDispatched(UnitDispatched {
         unit_id,
         handoff_id,
         destination,
+        receiver: receiver.id,
     })])
 }
+
+/// The person a dispatch names, as the store found them by username.
+#[derive(Clone, Copy, Debug)]
+pub enum Receiver<'a> {
+    /// The user with that username.
+    Found(&'a User),
+    /// No user has it.
+    Unknown(&'a Username),
+}
+
+/// Who holds a unit between storage and the bedside: they dispatch and receive it.
+const CUSTODIANS: [Role; 2] = [Role::Technician, Role::Clinician];
 
 /// Receives a dispatched unit: the second half, by someone other than the dispatcher.
 pub fn receive(
@@ -273,15 +300,12 @@ pub fn receive(
     temperature: Celsius,
     condition: ArrivalCondition,
 ) -> Result<Vec<Event>, ManufacturingError> {
-    let receiver = acting_user(
-        actor,
-        &[Role::Technician, Role::Clinician],
-        "technician or clinician",
-    )?;
+    let receiver = acting_user(actor, &CUSTODIANS, "technician or clinician")?;
     let unit = unit(state, unit_id)?;
     let Custody::InTransit {
         handoff,
         dispatched_by,
+        receiver: named,
         ..
     } = &unit.custody
     else {
@@ -289,6 +313,9 @@ pub fn receive(
     };
     if *dispatched_by == receiver {
         return Err(ManufacturingError::SameCustodian);
+    }
+    if *named != receiver {
+        return Err(ManufacturingError::NotTheReceiver(unit.label()));
     }
     Ok(vec![Event::UnitReceived(UnitReceived {
         unit_id,

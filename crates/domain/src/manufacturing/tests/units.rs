@@ -1,16 +1,18 @@
 //! Filling units and handing them over.
 
+use crate::actor::Actor;
+use crate::identity::{PrintedName, User, Username};
 use crate::ids::{HandoffId, UnitId};
 use crate::isbt128::ProductCode;
-use crate::manufacturing::commands::units::{UnitDin, UnitSpec};
+use crate::manufacturing::commands::units::{Receiver, UnitDin, UnitSpec};
 use crate::manufacturing::commands::{materials, units};
 use crate::manufacturing::{
     ArrivalCondition, Container, Custody, LotKind, StepKind, StorageLocation,
 };
-use crate::role::Role;
+use crate::role::{Role, Roles};
 use crate::values::{CellCount, Celsius, Millilitres};
 
-use super::world::{World, at, code, id, label, now, tech, tech_2};
+use super::world::{TECH, TECH_2, World, at, code, id, label, now, tech, tech_2};
 
 fn spec(unit: u128, product_code: &str) -> UnitSpec {
     UnitSpec {
@@ -32,7 +34,7 @@ fn spec(unit: u128, product_code: &str) -> UnitSpec {
 
 /// A drug product lot in process, and the product code S1234 defined.
 fn drug_product(world: &mut World) -> (crate::ids::LotId, crate::isbt128::Din) {
-    let admin = crate::actor::Actor::User {
+    let admin = Actor::User {
         user_id: id(99),
         role: Role::Admin,
     };
@@ -121,7 +123,26 @@ fn a_hand_off_needs_two_people() {
         )),
         "NOT_IN_TRANSIT"
     );
-    let events = units::dispatch(&world.state, &tech(), unit, handoff, label("Ward 7"));
+    let receiver = user(TECH_2, "tech.two", Role::Technician);
+    let analyst = user(7, "analyst.one", Role::Analyst);
+    let dispatcher = user(TECH, "tech.one", Role::Technician);
+    let nobody = Username::parse("nobody.here").expect("a username");
+    for (named, expected) in [
+        (Receiver::Found(&analyst), "RECEIVER_MAY_NOT_RECEIVE"),
+        (Receiver::Unknown(&nobody), "RECEIVER_MAY_NOT_RECEIVE"),
+        (Receiver::Found(&dispatcher), "SAME_CUSTODIAN"),
+    ] {
+        let refused = units::dispatch(&world.state, &tech(), unit, handoff, label("Ward 7"), named);
+        assert_eq!(code(refused), expected);
+    }
+    let events = units::dispatch(
+        &world.state,
+        &tech(),
+        unit,
+        handoff,
+        label("Ward 7"),
+        Receiver::Found(&receiver),
+    );
     world.ok(tech(), events);
     assert_eq!(
         code(units::dispatch(
@@ -129,9 +150,25 @@ fn a_hand_off_needs_two_people() {
             &tech(),
             unit,
             id(601),
-            label("Ward 8")
+            label("Ward 8"),
+            Receiver::Found(&receiver),
         )),
         "IN_TRANSIT"
+    );
+    // Only the person named receives it.
+    let other = Actor::User {
+        user_id: id(8),
+        role: Role::Technician,
+    };
+    assert_eq!(
+        code(units::receive(
+            &world.state,
+            &other,
+            unit,
+            temperature,
+            ArrivalCondition::Intact
+        )),
+        "NOT_THE_RECEIVER"
     );
     assert_eq!(
         code(units::receive(
@@ -179,13 +216,13 @@ fn a_label_print_is_numbered_and_a_reprint_flagged_where_the_facility_says_so() 
     };
     let first = next(&world, true);
     assert_eq!((first.print, first.flag), (1, LabelFlag::CheckValue));
-    let clinician = crate::actor::Actor::User {
+    let clinician = Actor::User {
         user_id: id(98),
         role: Role::Clinician,
     };
     fn print(
         world: &World,
-        actor: &crate::actor::Actor,
+        actor: &Actor,
         unit: UnitId,
         prepared: units::LabelPrint,
     ) -> Result<Vec<crate::event::Event>, crate::manufacturing::ManufacturingError> {
@@ -223,4 +260,19 @@ fn a_label_print_is_numbered_and_a_reprint_flagged_where_the_facility_says_so() 
         code(print(&world, &tech(), unit, second)),
         "WRONG_UNIT_STATE"
     );
+}
+
+/// An active user with one role, as the store finds a hand-off's receiver.
+fn user(n: u128, username: &str, role: Role) -> User {
+    User {
+        id: id(n),
+        username: Username::parse(username).expect("a username"),
+        printed_name: PrintedName::parse(&format!("Test {username}")).expect("a name"),
+        roles: Roles::new([role]).expect("a role"),
+        active: true,
+        must_change_password: false,
+        failed_logins: 0,
+        locked_until: None,
+        registered_at: now(),
+    }
 }

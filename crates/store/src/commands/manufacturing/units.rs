@@ -2,9 +2,12 @@
 
 use std::collections::BTreeSet;
 
+use cordtrace_domain::identity::Username;
 use cordtrace_domain::ids::{DonationId, HandoffId, LotId, UnitId};
 use cordtrace_domain::isbt128::{Din, Fin};
-use cordtrace_domain::manufacturing::commands::units::{self, LabelPrint, UnitDin, UnitSpec};
+use cordtrace_domain::manufacturing::commands::units::{
+    self, LabelPrint, Receiver, UnitDin, UnitSpec,
+};
 use cordtrace_domain::manufacturing::{
     ArrivalCondition, LabelFormat, ManufacturingError, StorageLocation, UnitStatus,
 };
@@ -21,6 +24,7 @@ use crate::projection::donations::{DonationFilter, load as load_donations};
 use crate::projection::lots::load as load_lots;
 use crate::projection::materials::load_products;
 use crate::projection::units::{UnitFilter, load as load_units};
+use crate::projection::users;
 
 /// Fills units from a drug product lot. The units carry the DIN of the lot's one source
 /// donation, or a pool DIN assigned under the configured FIN when several donations went in.
@@ -160,6 +164,8 @@ pub enum UnitAction {
         handoff_id: HandoffId,
         /// Where to.
         destination: Label,
+        /// Who is to receive it.
+        receiver: Username,
     },
     /// Receive it: the second half, by another person.
     Receive {
@@ -197,7 +203,15 @@ impl Command for ChangeUnit {
             UnitAction::Dispatch {
                 handoff_id,
                 destination,
-            } => units::dispatch(&state, actor, self.unit_id, handoff_id, destination),
+                receiver,
+            } => {
+                let found = users::find_by_username(context.txn, &receiver).await?;
+                let named = match &found {
+                    Some(user) => Receiver::Found(user),
+                    None => Receiver::Unknown(&receiver),
+                };
+                units::dispatch(&state, actor, self.unit_id, handoff_id, destination, named)
+            }
             UnitAction::Receive {
                 temperature,
                 condition,

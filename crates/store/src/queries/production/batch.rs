@@ -288,28 +288,39 @@ pub(super) async fn unit_records(
     let refs = lot_refs(db, &units.iter().map(|u| u.lot_id).collect()).await?;
     let people_ids: BTreeSet<UserId> = units
         .iter()
-        .filter_map(|u| match &u.custody {
-            Custody::Stored => None,
-            Custody::InTransit { dispatched_by, .. } => Some(*dispatched_by),
-            Custody::Received { received_by, .. } => Some(*received_by),
+        .flat_map(|u| match &u.custody {
+            Custody::Stored => Vec::new(),
+            Custody::InTransit {
+                dispatched_by,
+                receiver,
+                ..
+            } => vec![*dispatched_by, *receiver],
+            Custody::Received { received_by, .. } => vec![*received_by],
         })
         .collect();
     let people = staff(db, &people_ids).await?;
     let mut records = units
         .into_iter()
         .map(|unit| {
-            let (dispatched_by, received_by) = match &unit.custody {
-                Custody::Stored => (None, None),
-                Custody::InTransit { dispatched_by, .. } => {
-                    (Some(pick(&people, dispatched_by, "user")?), None)
-                }
+            let (dispatched_by, receiver, received_by) = match &unit.custody {
+                Custody::Stored => (None, None, None),
+                Custody::InTransit {
+                    dispatched_by,
+                    receiver,
+                    ..
+                } => (
+                    Some(pick(&people, dispatched_by, "user")?),
+                    Some(pick(&people, receiver, "user")?),
+                    None,
+                ),
                 Custody::Received { received_by, .. } => {
-                    (None, Some(pick(&people, received_by, "user")?))
+                    (None, None, Some(pick(&people, received_by, "user")?))
                 }
             };
             Ok(UnitRecord {
                 lot: pick(&refs, &unit.lot_id, "lot")?,
                 dispatched_by,
+                receiver,
                 received_by,
                 unit,
             })
