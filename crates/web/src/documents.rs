@@ -157,6 +157,8 @@ documents! {
     LAB_STEPS = "lab_steps.graphql";
     /// A page of the units dispatched and not yet received: the hand-offs waiting.
     LAB_HAND_OFFS = "lab_hand_offs.graphql";
+    /// A page of the units received and not stored since, for the units to store.
+    LAB_RECEIVED = "lab_received.graphql";
     /// The measurement kinds with the unit and range the API documents for each.
     MEASUREMENT_KINDS = "measurement_kinds.graphql";
     /// `recordStep`.

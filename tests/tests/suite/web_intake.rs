@@ -455,8 +455,10 @@ async fn donations_are_registered_by_din_checked_as_typed_and_received() {
 async fn the_technicians_worklist_shows_lots_in_process_and_units_in_transit() {
     let clinic = Clinic::start().await;
     let server = &clinic.server;
-    let released = clinic.released_lot(&[UnitSpec::standard('A')]).await;
-    let unit = &released.units[0];
+    let released = clinic
+        .released_lot(&[UnitSpec::standard('A'), UnitSpec::standard('B')])
+        .await;
+    let (unit, returned) = (&released.units[0], &released.units[1]);
     server
         .gql(
             Some(&clinic.tech),
@@ -466,6 +468,33 @@ async fn the_technicians_worklist_shows_lots_in_process_and_units_in_transit() {
         )
         .await
         .data();
+    // The second unit goes to the ward and comes back to the technician, who must store it.
+    let hand_off = |token: &str, query: &str| {
+        let query = query.to_owned();
+        let token = token.to_owned();
+        async move {
+            server
+                .gql(Some(&token), &query, json!({ "u": returned.id }))
+                .await
+                .data();
+        }
+    };
+    let receive = "mutation($u: UUID!) { receiveUnit(unitId: $u, temperatureCelsius: \"-150\", \
+                   condition: INTACT) { id } }";
+    hand_off(
+        &clinic.tech,
+        "mutation($u: UUID!) { dispatchUnit(unitId: $u, destination: \"Ward 7\", \
+         receiver: \"clin.one\") { id } }",
+    )
+    .await;
+    hand_off(&clinic.clinician, receive).await;
+    hand_off(
+        &clinic.clinician,
+        "mutation($u: UUID!) { dispatchUnit(unitId: $u, destination: \"Cell therapy lab\", \
+         receiver: \"tech.one\") { id } }",
+    )
+    .await;
+    hand_off(&clinic.tech, receive).await;
     let donor = clinic.fixtures.donor(Eligibility::Eligible).await;
     let (_, product) = formulated_lot(server, &clinic.tech, &donor).await;
     let code = server
@@ -494,8 +523,27 @@ async fn the_technicians_worklist_shows_lots_in_process_and_units_in_transit() {
     assert!(hand_offs.contains(&unit.eye_readable()), "{hand_offs}");
     assert!(hand_offs.contains("Ward 7"), "{hand_offs}");
     assert!(browser.has(&format!("a[href='/units/{}']", unit.id)).await);
+    let to_store = text_of(&browser, "#to-store").await;
+    assert!(to_store.contains(&returned.eye_readable()), "{to_store}");
+    assert!(to_store.contains(&returned.product_code), "{to_store}");
+    assert!(to_store.contains("Cell therapy lab"), "{to_store}");
+    assert!(!to_store.contains(&unit.product_code), "{to_store}");
     browser.assert_accessible("the technician's worklist").await;
     browser.screenshot("lab-worklist.png").await;
+    // Stored from its page by one scan, it leaves the list.
+    browser
+        .click(&format!("#to-store a[href='/units/{}']", returned.id))
+        .await;
+    browser.fill("#store-location", "").await;
+    browser.scan("LN2-01/R01/B01/A1").await;
+    assert!(browser.text().await.contains("Unit stored"));
+    browser.goto(&server.url("/")).await;
+    assert!(
+        browser
+            .text()
+            .await
+            .contains("No unit you received waits to be stored")
+    );
     browser.assert_same_origin_only(server).await;
     browser.close().await;
     clinic.finish().await;

@@ -1,6 +1,7 @@
 //! The technician's worklist on the home page: donations registered and not yet received
 //! (with the time of recovery and the hours since), lots in process with their current step,
-//! and units dispatched and waiting to be received (the custody hand-offs open). Each list is
+//! units dispatched and waiting to be received (the custody hand-offs open), and the units the
+//! technician received and has not stored since (theirs to store). Each list is
 //! read through the API; a list that cannot be read says so instead of showing nothing.
 
 use chrono::{DateTime, Utc};
@@ -43,12 +44,24 @@ pub(crate) struct HandOff {
     pub(crate) dispatched: String,
 }
 
+/// A unit the technician received and has not stored since.
+pub(crate) struct ToStore {
+    pub(crate) id: String,
+    pub(crate) din: String,
+    pub(crate) product_code: String,
+    pub(crate) lot_code: String,
+    /// Where and when it was received.
+    pub(crate) received: String,
+}
+
 /// What waits for a technician.
 #[derive(Default)]
 pub(crate) struct LabWorklist {
     pub(crate) donations: Vec<AwaitingDonation>,
     pub(crate) lots: Vec<LotInProcess>,
     pub(crate) hand_offs: Vec<HandOff>,
+    /// The units this technician received: theirs to put into storage.
+    pub(crate) to_store: Vec<ToStore>,
     /// Why a list could not be read, if one could not.
     pub(crate) error: Option<Shown>,
 }
@@ -107,6 +120,36 @@ struct Unit {
 #[derive(Deserialize)]
 struct LotCode {
     code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReceivedData {
+    units_in_custody: Connection<ReceivedUnit>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReceivedUnit {
+    id: String,
+    din: String,
+    din_check_character: String,
+    product_code: String,
+    lot: LotCode,
+    custody: Receipt,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Receipt {
+    destination: Option<String>,
+    received_at: Option<String>,
+    received_by: Option<Person>,
+}
+
+#[derive(Deserialize)]
+struct Person {
+    id: String,
 }
 
 #[derive(Deserialize)]
@@ -237,6 +280,38 @@ async fn lots_and_hand_offs(
                 ),
                 None => unit.custody.destination.unwrap_or_default(),
             },
+        })
+        .collect();
+    // A unit received by this technician is in their hands until they store it.
+    let received = every_page(
+        web,
+        shell,
+        documents::LAB_RECEIVED,
+        json!({}),
+        |data: ReceivedData| data.units_in_custody,
+    )
+    .await?;
+    worklist.to_store = received
+        .into_iter()
+        .filter(|unit| {
+            unit.custody
+                .received_by
+                .as_ref()
+                .is_some_and(|person| person.id == shell.me.id)
+        })
+        .map(|unit| ToStore {
+            received: format!(
+                "at {}, {}",
+                unit.custody.destination.unwrap_or_default(),
+                unit.custody
+                    .received_at
+                    .map(|at| shell.time.show(&at))
+                    .unwrap_or_default()
+            ),
+            id: unit.id,
+            din: format!("{}{}", unit.din, unit.din_check_character),
+            product_code: unit.product_code,
+            lot_code: unit.lot.code,
         })
         .collect();
     Ok(())

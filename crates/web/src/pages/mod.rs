@@ -85,6 +85,7 @@ impl UserBar {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Me {
+    pub(crate) id: String,
     pub(crate) username: String,
     pub(crate) printed_name: String,
     pub(crate) roles: Vec<String>,
