@@ -161,6 +161,8 @@ documents! {
     LAB_RECEIVED = "lab_received.graphql";
     /// The measurement kinds with the unit and range the API documents for each.
     MEASUREMENT_KINDS = "measurement_kinds.graphql";
+    /// `recordStep` from a received donation: the first step, and the lot it made.
+    RECORD_FIRST_STEP = "record_first_step.graphql";
     /// `recordStep`.
     RECORD_STEP = "record_step.graphql";
     /// A piece of equipment by its scanned asset tag.

@@ -123,6 +123,10 @@ pub fn router(schema: CordSchema, api: ApiContext, settings: WebSettings) -> Rou
         .route("/donations/din-check", get(pages::din_check::get))
         .route("/donations/{id}", get(pages::donations::get))
         .route("/donations/{id}/receive", post(pages::donations::receive))
+        .route(
+            "/donations/{id}/tissue-processing",
+            post(pages::donations::tissue_processing),
+        )
         .route("/static/{name}", get(assets::get))
         .layer(axum::middleware::from_fn_with_state(
             web.clone(),

@@ -1,6 +1,6 @@
 //! The lot page as the electronic batch record, in a real headless Chromium, as technicians use
-//! it: from a cord tissue lot (its tissue processing recorded through the API, as the intake
-//! flow leaves it) through explant culture, passage, a split into two lots, a pool across two
+//! it: from the received donation (tissue processing recorded from its page, a cabinet past its
+//! calibration refused first) through explant culture, passage, a split into two lots, a pool across two
 //! donors (flagged multi-donor in words), harvest and formulation to a drug product lot, each
 //! step recorded in the browser with its SOP, times, measurements, equipment and material lots
 //! scanned in; an expired material refused at its field with its code and nothing written; a
@@ -134,22 +134,47 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         .await
         .data();
 
-    // Tissue processing starts from the donation, as intake leaves it; the second donor's
-    // material is expanded through the API, to be pooled in the browser.
+    // The second donor's material is expanded through the API, to be pooled in the browser.
     let bench = Bench {
         server: &server,
         token: tech.clone(),
         equipment: Vec::new(),
         materials: Vec::new(),
     };
-    let tissue = bench.tissue(donor.donation_id).await;
     let other_donor_lot = bench.expanded(second_donor.donation_id).await;
     let other_donor_code = lot_code(&server, &tech, &other_donor_lot).await;
 
+    // Tissue processing starts the batch record from the received donation's page.
     let browser = Browser::launch().await;
     browser.sign_in(&server, "tech.one", PASSWORD).await;
-    browser.goto(&server.url(&format!("/lots/{tissue}"))).await;
+    browser
+        .goto(&server.url(&format!("/donations/{}", donor.donation_id)))
+        .await;
+    browser
+        .assert_accessible("a received donation with its first step")
+        .await;
+    browser.fill("#tissue-equipment_ids", "BSC-WEB-OLD").await;
+    let entries = server.ledger_entry_count().await;
+    browser.click("#tissue-form button[type=submit]").await;
     let page = browser.text().await;
+    assert!(page.contains("CALIBRATION_OVERDUE"), "{page}");
+    assert_eq!(
+        server.ledger_entry_count().await,
+        entries,
+        "nothing written"
+    );
+    browser.set_value("#tissue-equipment_ids", "").await;
+    browser.fill("#tissue-equipment_ids", "BSC-WEB-01").await;
+    browser.click("#tissue-form button[type=submit]").await;
+    let url = browser.url().await;
+    let tissue = url
+        .split("/lots/")
+        .nth(1)
+        .and_then(|rest| rest.split('?').next())
+        .unwrap_or_else(|| panic!("the new lot's page: {url}"))
+        .to_owned();
+    let page = browser.text().await;
+    assert!(page.contains("Step recorded"), "{page}");
     assert!(page.contains("TISSUE_PROCESSING"), "{page}");
     assert!(page.contains("Record the next step"), "{page}");
     browser

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use super::connection::{Connection, every_page};
 use super::donors;
 use super::form::{Fields, Problem, Refused};
+use super::lot_actions::{self, EQUIPMENT, MATERIAL_LOTS, NotDone};
 use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
 use crate::client::{Failure, Failures};
 use crate::time::FacilityTime;
@@ -340,20 +341,34 @@ struct DonationPage {
     donation: DonationShown,
     done: Option<&'static str>,
     refused: Option<Refused>,
+    /// The step form's field names the batch record reads.
+    equipment_field: &'static str,
+    material_field: &'static str,
 }
 
 impl DonationPage {
-    fn value<'a>(&'a self, name: &str, default: &'a str) -> &'a str {
+    /// The value to show in `name` of `form`: what was typed when that form was refused,
+    /// otherwise `default`.
+    fn value<'a>(&'a self, form: &str, name: &str, default: &'a str) -> &'a str {
         self.refused
             .as_ref()
-            .and_then(|refused| refused.value("receive", name))
+            .and_then(|refused| refused.value(form, name))
             .unwrap_or(default)
     }
 
-    fn concerns(&self, name: &str) -> bool {
+    /// Whether the refusal of `form` concerns its field `name`.
+    fn concerns(&self, form: &str, name: &str) -> bool {
         self.refused
             .as_ref()
-            .is_some_and(|refused| refused.field.as_deref() == Some(name))
+            .is_some_and(|refused| refused.form == form && refused.field.as_deref() == Some(name))
+    }
+
+    /// The refusal of `form`, if it was the one refused.
+    fn error_of(&self, form: &str) -> Option<Shown> {
+        self.refused
+            .as_ref()
+            .filter(|refused| refused.form == form)
+            .map(|refused| refused.shown.clone())
     }
 }
 
@@ -439,6 +454,43 @@ pub(crate) async fn get(
     };
     page(&web, &shell, &id, done.message(), None).await
 }
+
+/// `POST /donations/{id}/tissue-processing`: the first step of the batch record, from the
+/// received donation; done, the page of the cord tissue lot it made.
+pub(crate) async fn tissue_processing(
+    State(web): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let fields = Fields(fields);
+    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
+    {
+        return refused;
+    }
+    let shell = match shell(&web, &headers).await {
+        Ok(shell) => shell,
+        Err(response) => return response,
+    };
+    let (shown, field) = match lot_actions::start_from_donation(&web, &shell, &id, &fields).await {
+        Ok(lot_id) => return Redirect::to(&format!("/lots/{lot_id}?done=step")).into_response(),
+        Err(NotDone::Field(problem)) => (problem.shown(), Some(problem.field)),
+        Err(NotDone::Refused { failures, field }) => match failures.first() {
+            Some(failure) => (Shown::from(failure), field.map(str::to_owned)),
+            None => return super::internal_error(),
+        },
+    };
+    let refused = Refused {
+        form: TISSUE_FORM,
+        fields,
+        shown,
+        field,
+    };
+    page(&web, &shell, &id, None, Some(refused)).await
+}
+
+/// The donation page's form that starts the batch record.
+const TISSUE_FORM: &str = "tissue";
 
 /// `POST /donations/{id}/receive`: `receiveDonation`.
 pub(crate) async fn receive(
@@ -552,6 +604,8 @@ async fn page(
             donation: shown,
             done,
             refused,
+            equipment_field: EQUIPMENT,
+            material_field: MATERIAL_LOTS,
         },
     )
 }

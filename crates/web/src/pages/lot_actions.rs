@@ -106,7 +106,7 @@ pub(crate) async fn run(
     let (document, variables) = match action {
         Action::Step => (
             documents::RECORD_STEP,
-            step(web, shell, lot_id, fields).await?,
+            step(web, shell, StepOrigin::Lot(lot_id), fields).await?,
         ),
         Action::Deviation => (
             documents::OPEN_DEVIATION,
@@ -149,14 +149,83 @@ fn instant(shell: &Shell, fields: &Fields, name: &str, what: &str) -> Result<Val
     }
 }
 
-/// `recordStep`'s variables: this lot in, the other lots typed by code, the outputs asked
-/// for, the measurements filled in, and the scanned equipment and material lots.
-async fn step(web: &Web, shell: &Shell, lot_id: &str, fields: &Fields) -> Result<Value, NotDone> {
+/// What a step takes in: a lot of the batch record (with the other lots typed by code), or
+/// the received cord donation its first step starts from.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum StepOrigin<'a> {
+    /// The lot whose page the form is on.
+    Lot(&'a str),
+    /// The donation whose page the form is on.
+    Donation(&'a str),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FirstStep {
+    record_step: StepOutputs,
+}
+
+#[derive(Deserialize)]
+struct StepOutputs {
+    outputs: Vec<Found>,
+}
+
+#[derive(Deserialize)]
+struct Found {
+    id: String,
+}
+
+/// Records the first step of a batch record, from the received donation `donation_id`, as
+/// the donation page's form gives it; the id of the lot it made.
+pub(crate) async fn start_from_donation(
+    web: &Web,
+    shell: &Shell,
+    donation_id: &str,
+    fields: &Fields,
+) -> Result<String, NotDone> {
+    let variables = step(web, shell, StepOrigin::Donation(donation_id), fields).await?;
+    let recorded: FirstStep = client::run(
+        web,
+        &shell.visitor.viewer,
+        documents::RECORD_FIRST_STEP,
+        variables,
+        None,
+    )
+    .await
+    .map_err(|failures| NotDone::Refused {
+        field: step_field(&failures),
+        failures,
+    })?;
+    recorded
+        .record_step
+        .outputs
+        .into_iter()
+        .next()
+        .map(|lot| lot.id)
+        .ok_or_else(|| {
+            NotDone::Field(Problem::new(
+                "output_kind",
+                "the step made no lot: choose what it makes".to_owned(),
+            ))
+        })
+}
+
+/// `recordStep`'s variables: what it takes in, the other lots typed by code, the outputs
+/// asked for, the measurements filled in, and the scanned equipment and material lots.
+async fn step(
+    web: &Web,
+    shell: &Shell,
+    origin: StepOrigin<'_>,
+    fields: &Fields,
+) -> Result<Value, NotDone> {
     let started_at = instant(shell, fields, "started_at", "The start")?;
     if started_at.is_null() {
         return Err(Problem::new("started_at", "The start is required".to_owned()).into());
     }
-    let mut inputs = vec![lot_id.to_owned()];
+    let (mut inputs, donation) = match origin {
+        StepOrigin::Lot(lot_id) => (vec![lot_id.to_owned()], Value::Null),
+        StepOrigin::Donation(donation_id) => (Vec::new(), Value::String(donation_id.to_owned())),
+    };
     for code in codes(fields.text(OTHER_LOTS)) {
         inputs.push(
             scanned::lot(web, shell, code)
@@ -209,6 +278,7 @@ async fn step(web: &Web, shell: &Shell, lot_id: &str, fields: &Fields) -> Result
         "sopVersion": fields.required("sop_version", "The SOP version")?,
         "startedAt": started_at,
         "endedAt": instant(shell, fields, "ended_at", "The end")?,
+        "donationId": donation,
         "inputLotIds": inputs,
         "outputs": outputs,
         "measurements": measurements,
