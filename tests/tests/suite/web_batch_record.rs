@@ -211,6 +211,24 @@ async fn technicians_keep_the_batch_record_from_cord_tissue_to_a_dispatched_unit
         .assert_accessible("a step refused at its material")
         .await;
 
+    // A scan of the wrong kind (a lot's code where a material lot goes) names no material
+    // lot: refused at its field, nothing written.
+    browser
+        .set_value("#step-material_lot_ids", &other_donor_code)
+        .await;
+    browser.click("#step-form button[type=submit]").await;
+    let problem = browser
+        .eval("document.querySelector('#step-material_lot_ids-problem').innerText")
+        .await;
+    let problem = problem.as_str().unwrap_or_default();
+    assert!(
+        problem.contains(&format!(
+            "no material lot has the supplier lot {other_donor_code}"
+        )),
+        "{problem}"
+    );
+    assert_eq!(server.ledger_entry_count().await, entries);
+
     // The released lysate scanned by its supplier lot number, with a cabinet past its
     // calibration: refused at the equipment field, nothing written.
     browser
