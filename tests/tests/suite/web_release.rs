@@ -3,15 +3,18 @@
 //! written), QA invalidates a failed result with a signature (a wrong password refused at the
 //! field, nothing written) and its retest is recorded, closes the investigation it opened and
 //! assesses and closes a deviation, signed, while the blockers shrink to none; QA who recorded
-//! a result of the lot is refused its release, a second QA user releases it. Material lots: a
+//! a result of the lot is refused its release, a second QA user releases it; QA who recorded a
+//! step of a lot sees SIGNER_RECORDED_STEP among its blockers and is refused. Material lots: a
 //! technician registers them and equipment, QA releases one and rejects another, a technician
 //! is offered no QC button and a forged QC post is refused. Every page is checked with
 //! axe-core.
 
 use cordtrace_domain::Role;
 use cordtrace_tests::browser::Browser;
-use cordtrace_tests::fixtures::Eligibility;
-use cordtrace_tests::release_fixtures::{PASSING, ReleaseLot};
+use cordtrace_tests::fixtures::{Eligibility, Fixtures, production_server};
+use cordtrace_tests::release_fixtures::{
+    PASSING, PRODUCT_CODE, ReleaseLot, fill_and_complete, formulated_lot,
+};
 use cordtrace_tests::{PASSWORD, TestServer};
 use serde_json::json;
 
@@ -477,5 +480,44 @@ async fn technicians_register_material_lots_and_equipment_and_qa_decides_their_q
     qa.assert_accessible("decided material lots").await;
     qa.assert_same_origin_only(&server).await;
     qa.close().await;
+    server.finish().await;
+}
+
+#[tokio::test]
+async fn qa_who_recorded_a_step_of_the_lot_is_refused_its_release_in_the_browser() {
+    let server = production_server().await;
+    let fixtures = Fixtures::open(&server).await;
+    let donor = fixtures.donor(Eligibility::Eligible).await;
+    fixtures.product(PRODUCT_CODE).await;
+    fixtures.close().await;
+    // A person who works at the bench and in QA records the lot's steps.
+    let both = server
+        .user_token("qa.bench", &[Role::Technician, Role::Qa])
+        .await;
+    let (_, lot_id) = formulated_lot(&server, &both, &donor).await;
+    fill_and_complete(&server, &both, &lot_id, 'A').await;
+
+    let browser = Browser::launch().await;
+    browser.sign_in(&server, "qa.bench", PASSWORD).await;
+    browser
+        .goto(&server.url(&format!("/release/{lot_id}")))
+        .await;
+    assert!(
+        browser.text().await.contains("SIGNER_RECORDED_STEP"),
+        "{}",
+        browser.text().await
+    );
+    let before = server.ledger_entry_count().await;
+    browser.set_value("#release-password", PASSWORD).await;
+    browser.click("#release-form button[type=submit]").await;
+    let page = browser.text().await;
+    assert!(page.contains("SIGNER_RECORDED_STEP"), "{page}");
+    assert!(page.contains("QUARANTINE"), "{page}");
+    assert_eq!(server.ledger_entry_count().await, before, "nothing written");
+    browser
+        .assert_accessible("a release refused to who recorded a step")
+        .await;
+    browser.assert_same_origin_only(&server).await;
+    browser.close().await;
     server.finish().await;
 }
