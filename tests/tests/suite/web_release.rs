@@ -4,7 +4,8 @@
 //! field, nothing written) and its retest is recorded, closes the investigation it opened and
 //! assesses and closes a deviation, signed, while the blockers shrink to none; QA who recorded
 //! a result of the lot is refused its release, a second QA user releases it; QA who recorded a
-//! step of a lot sees SIGNER_RECORDED_STEP among its blockers and is refused. Material lots: a
+//! step of a lot sees SIGNER_RECORDED_STEP among its blockers and is refused, and another QA
+//! user rejects that lot, signed with a reason. Material lots: a
 //! technician registers them and equipment, QA releases one and rejects another, a technician
 //! is offered no QC button and a forged QC post is refused. Every page is checked with
 //! axe-core.
@@ -484,7 +485,7 @@ async fn technicians_register_material_lots_and_equipment_and_qa_decides_their_q
 }
 
 #[tokio::test]
-async fn qa_who_recorded_a_step_of_the_lot_is_refused_its_release_in_the_browser() {
+async fn qa_who_recorded_a_step_is_refused_the_release_and_another_qa_rejects_the_lot() {
     let server = production_server().await;
     let fixtures = Fixtures::open(&server).await;
     let donor = fixtures.donor(Eligibility::Eligible).await;
@@ -519,5 +520,20 @@ async fn qa_who_recorded_a_step_of_the_lot_is_refused_its_release_in_the_browser
         .await;
     browser.assert_same_origin_only(&server).await;
     browser.close().await;
+
+    // Another QA user rejects the lot, signed with a reason: its units are set aside.
+    server.user_token("qa.two", &[Role::Qa]).await;
+    let qa2 = Browser::launch().await;
+    qa2.sign_in(&server, "qa.two", PASSWORD).await;
+    qa2.goto(&server.url(&format!("/release/{lot_id}"))).await;
+    qa2.fill("#reject-reason", "invented: the cord arrived warm")
+        .await;
+    qa2.set_value("#reject-password", PASSWORD).await;
+    qa2.click("#reject-form button[type=submit]").await;
+    let page = qa2.text().await;
+    assert!(page.contains("Lot rejected and signed"), "{page}");
+    assert!(page.contains("REJECTED"), "{page}");
+    qa2.assert_accessible("a rejected lot").await;
+    qa2.close().await;
     server.finish().await;
 }
