@@ -18,6 +18,8 @@ use crate::{app, keys};
 pub(crate) enum LedgerCommand {
     /// Verifies the ledger: against the database (with a replay of every event), or offline
     /// against an export file and a verifier key with no database at all.
+    #[command(after_help = "Examples:\n  cordtrace ledger verify\n  \
+                            cordtrace ledger verify --file ledger.jsonl --key \"$(cordtrace ledger public-key | tail -n 1)\"")]
     Verify {
         /// An export file to verify offline instead of the database.
         #[arg(long, requires = "key")]
@@ -27,14 +29,17 @@ pub(crate) enum LedgerCommand {
         key: Option<String>,
     },
     /// Writes every entry and checkpoint as JSON Lines.
+    #[command(after_help = "Example:\n  cordtrace ledger export --out ledger.jsonl")]
     Export {
         /// The file to write.
         #[arg(long)]
         out: PathBuf,
     },
     /// Signs a checkpoint now if the ledger grew since the last one.
+    #[command(after_help = "Example:\n  cordtrace ledger checkpoint")]
     Checkpoint,
     /// Prints the C2SP verifier key of this installation (as the last line).
+    #[command(after_help = "Example:\n  cordtrace ledger public-key | tail -n 1 > ledger.pub")]
     PublicKey,
 }
 

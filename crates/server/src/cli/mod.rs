@@ -51,34 +51,47 @@ struct GlobalOptions {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Runs the server: migrates the database, then serves GraphQL, health and metrics.
+    #[command(
+        after_help = "Example:\n  cordtrace serve --listen 0.0.0.0:8080 --data-dir /var/lib/cordtrace"
+    )]
     Serve,
     /// Applies pending migrations.
+    #[command(after_help = "Examples:\n  cordtrace migrate --status\n  \
+                            cordtrace migrate --database-url postgres://cordtrace_owner@db/cordtrace")]
     Migrate {
         /// Lists applied and pending migrations instead.
         #[arg(long)]
         status: bool,
     },
     /// Prints the GraphQL schema (SDL).
+    #[command(after_help = "Example:\n  cordtrace schema > schema.graphql")]
     Schema,
     /// Prints the effective configuration (defaults, then the file, then CORDTRACE_* variables,
     /// then flags) as TOML, with secrets redacted. Each key is set by the variable CORDTRACE_ and
     /// the key in capitals, e.g. facility_name by CORDTRACE_FACILITY_NAME.
+    #[command(after_help = "Example:\n  cordtrace config --config /etc/cordtrace/cordtrace.toml")]
     Config,
     /// Prints a shell completion script, e.g. `cordtrace completions bash >
     /// /etc/bash_completion.d/cordtrace`.
+    #[command(after_help = "Example:\n  cordtrace completions zsh > ~/.zfunc/_cordtrace")]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Prints the manual page (roff), e.g. `cordtrace man > /usr/local/share/man/man1/cordtrace.1`.
+    #[command(after_help = "Example:\n  cordtrace man | man -l -")]
     Man,
     /// Verifies, exports and signs the custody ledger.
+    #[command(after_help = "Example:\n  cordtrace ledger verify")]
     Ledger {
         #[command(subcommand)]
         command: ledger::LedgerCommand,
     },
     /// Fills an empty installation with a small demo facility and nine months of history (or
     /// a large one with --scale); refuses while a server uses the SQLite database.
+    #[command(
+        after_help = "Examples:\n  cordtrace seed-demo\n  cordtrace seed-demo --json > demo.json"
+    )]
     SeedDemo {
         /// Generate this many donations, each carried to 32 drug product lots of 32 units.
         #[arg(long)]
@@ -88,11 +101,13 @@ enum Command {
         json: bool,
     },
     /// Imports and lists release specifications.
+    #[command(after_help = "Example:\n  cordtrace spec import-default")]
     Spec {
         #[command(subcommand)]
         command: spec::SpecCommand,
     },
     /// Manages users.
+    #[command(after_help = "Example:\n  cordtrace users list")]
     Users {
         #[command(subcommand)]
         command: users::UsersCommand,
@@ -210,6 +225,43 @@ impl Command {
             Command::Spec { command } => command.run(settings).await,
             Command::Ledger { command } => command.run(settings).await,
             Command::SeedDemo { scale, json } => seed::run(settings, scale, json).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every subcommand, at any depth, by its path (`ledger verify`).
+    fn every_subcommand(command: &clap::Command, path: &str, found: &mut Vec<(String, String)>) {
+        for sub in command.get_subcommands() {
+            let path = format!("{path} {}", sub.get_name()).trim().to_owned();
+            let after = sub
+                .get_after_help()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            found.push((path.clone(), after));
+            every_subcommand(sub, &path, found);
+        }
+    }
+
+    #[test]
+    fn every_subcommand_shows_an_example_of_itself() {
+        let mut found = Vec::new();
+        every_subcommand(&Cli::command(), "", &mut found);
+        assert!(found.len() >= 15, "{found:?}");
+        for (path, after) in found {
+            assert!(
+                after.contains("Example"),
+                "`cordtrace {path} --help` has no example"
+            );
+            assert!(
+                after.contains(&format!("cordtrace {path}")),
+                "the example of `{path}` runs it: {after}"
+            );
         }
     }
 }

@@ -22,8 +22,10 @@ const DUPLICATE_VERSION: &str = "DUPLICATE_SPEC_VERSION";
 pub(crate) enum SpecCommand {
     /// Imports the default UC-MSC drug product specification shipped with cordtrace (version 1),
     /// as cordtrace itself. Does nothing if it is already defined.
+    #[command(after_help = "Example:\n  cordtrace spec import-default")]
     ImportDefault,
     /// Lists every specification version.
+    #[command(after_help = "Example:\n  cordtrace spec list")]
     List,
 }
 

@@ -21,6 +21,10 @@ use crate::config::Settings;
 pub(crate) enum UsersCommand {
     /// Adds a user. The password is read from standard input or CORDTRACE_PASSWORD, never from
     /// the command line, where other users of the machine could see it.
+    #[command(
+        after_help = "Example:\n  CORDTRACE_PASSWORD='a long passphrase' cordtrace users add \\\n    \
+                            --username qa.lead --name 'Invented QA Lead' --role qa"
+    )]
     Add {
         /// Login name.
         #[arg(long)]
@@ -33,6 +37,7 @@ pub(crate) enum UsersCommand {
         roles: Vec<Role>,
     },
     /// Lists users.
+    #[command(after_help = "Example:\n  cordtrace users list")]
     List,
 }
 
