@@ -1,5 +1,7 @@
 //! Executing the documents of [`crate::documents`] against the in-process schema.
 
+use std::collections::BTreeMap;
+
 use async_graphql::{Request, Variables};
 use cordtrace_api::{ClientAddress, Viewer};
 use serde::Deserialize;
@@ -80,6 +82,29 @@ pub(crate) async fn run<T: DeserializeOwned>(
         tracing::error!(%error, "a GraphQL answer does not have the shape its page expects");
         vec![Failure::internal()]
     })
+}
+
+/// Runs a lookup `document` (one root field that selects the `id` of one record) with
+/// `variables` as `viewer`, and answers that id.
+pub(crate) async fn run_for_id(
+    web: &Web,
+    viewer: &Viewer,
+    document: &str,
+    variables: serde_json::Value,
+) -> Result<String, Failures> {
+    #[derive(Deserialize)]
+    struct Found {
+        id: String,
+    }
+    let answer: BTreeMap<String, Found> = run(web, viewer, document, variables, None).await?;
+    answer
+        .into_values()
+        .next()
+        .map(|found| found.id)
+        .ok_or_else(|| {
+            tracing::error!("a lookup answered no record");
+            vec![Failure::internal()]
+        })
 }
 
 fn failure(error: &async_graphql::ServerError) -> Failure {

@@ -19,36 +19,6 @@ pub(crate) enum Unresolved {
     Unclear(String),
 }
 
-/// Something the API found, by its id.
-#[derive(Deserialize)]
-struct Found {
-    id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LotByCode {
-    lot_by_code: Found,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DonationByDin {
-    donation_by_din: Found,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DonorByKey {
-    donor_by_key: Found,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EquipmentByAssetTag {
-    equipment_by_asset_tag: Found,
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MaterialLotsBySupplierLot {
@@ -66,33 +36,31 @@ fn own_id(scanned: &str) -> Option<String> {
     Uuid::parse_str(scanned).is_ok().then(|| scanned.to_owned())
 }
 
-/// Runs the lookup `document` and takes the id out of its answer.
-async fn look_up<T: serde::de::DeserializeOwned>(
+/// The id `scanned` names: its own, or the one the lookup `document` finds with `scanned` as
+/// its `$variable`.
+async fn own_or_found(
     web: &Web,
     shell: &Shell,
+    scanned: &str,
     document: &str,
-    variables: serde_json::Value,
-    id: impl FnOnce(T) -> String,
+    variable: &str,
 ) -> Result<String, Unresolved> {
-    client::run::<T>(web, &shell.visitor.viewer, document, variables, None)
-        .await
-        .map(id)
-        .map_err(Unresolved::Refused)
+    if let Some(id) = own_id(scanned) {
+        return Ok(id);
+    }
+    client::run_for_id(
+        web,
+        &shell.visitor.viewer,
+        document,
+        json!({ variable: scanned }),
+    )
+    .await
+    .map_err(Unresolved::Refused)
 }
 
 /// The lot of a code (`L26-…`) or an id.
 pub(crate) async fn lot(web: &Web, shell: &Shell, scanned: &str) -> Result<String, Unresolved> {
-    if let Some(id) = own_id(scanned) {
-        return Ok(id);
-    }
-    look_up(
-        web,
-        shell,
-        documents::LOT_BY_CODE,
-        json!({ "code": scanned }),
-        |found: LotByCode| found.lot_by_code.id,
-    )
-    .await
+    own_or_found(web, shell, scanned, documents::LOT_BY_CODE, "code").await
 }
 
 /// The cord donation of a DIN or an id.
@@ -101,32 +69,12 @@ pub(crate) async fn donation(
     shell: &Shell,
     scanned: &str,
 ) -> Result<String, Unresolved> {
-    if let Some(id) = own_id(scanned) {
-        return Ok(id);
-    }
-    look_up(
-        web,
-        shell,
-        documents::DONATION_BY_DIN,
-        json!({ "din": scanned }),
-        |found: DonationByDin| found.donation_by_din.id,
-    )
-    .await
+    own_or_found(web, shell, scanned, documents::DONATION_BY_DIN, "din").await
 }
 
 /// The donor of an opaque key (`DNR26-000001`) or an id.
 pub(crate) async fn donor(web: &Web, shell: &Shell, scanned: &str) -> Result<String, Unresolved> {
-    if let Some(id) = own_id(scanned) {
-        return Ok(id);
-    }
-    look_up(
-        web,
-        shell,
-        documents::DONOR_BY_KEY,
-        json!({ "key": scanned }),
-        |found: DonorByKey| found.donor_by_key.id,
-    )
-    .await
+    own_or_found(web, shell, scanned, documents::DONOR_BY_KEY, "key").await
 }
 
 /// The equipment of an asset tag or an id.
@@ -135,15 +83,12 @@ pub(crate) async fn equipment(
     shell: &Shell,
     scanned: &str,
 ) -> Result<String, Unresolved> {
-    if let Some(id) = own_id(scanned) {
-        return Ok(id);
-    }
-    look_up(
+    own_or_found(
         web,
         shell,
+        scanned,
         documents::EQUIPMENT_BY_ASSET_TAG,
-        json!({ "assetTag": scanned }),
-        |found: EquipmentByAssetTag| found.equipment_by_asset_tag.id,
+        "assetTag",
     )
     .await
 }

@@ -42,29 +42,6 @@ struct UnitsByDin {
     units_by_din: Vec<UnitListed>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UnitByLabel {
-    unit_by_label: Id,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DonationByDin {
-    donation_by_din: Id,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct LotByCode {
-    lot_by_code: Id,
-}
-
-#[derive(Deserialize)]
-struct Id {
-    id: String,
-}
-
 /// What one lookup found.
 enum Found {
     /// Go there.
@@ -193,50 +170,41 @@ impl Lookup {
                 if !reads_donations {
                     return Found::Nothing;
                 }
-                let answer = client::run::<DonationByDin>(
+                let answer = client::run_for_id(
                     web,
                     viewer,
                     documents::DONATION_BY_DIN,
                     json!({ "din": typed }),
-                    None,
                 )
                 .await;
-                found(answer, |data| {
-                    Found::Page(format!("/donations/{}", data.donation_by_din.id))
-                })
+                found(answer, |id| Found::Page(format!("/donations/{id}")))
             }
             // A label typed or scanned as its DIN then its product code, with a space between.
             Lookup::Label => {
                 let Some((din, product_code)) = typed.rsplit_once(' ') else {
                     return Found::Nothing;
                 };
-                let answer = client::run::<UnitByLabel>(
+                let answer = client::run_for_id(
                     web,
                     viewer,
                     documents::UNIT_BY_LABEL,
                     json!({ "din": din.trim(), "productCode": product_code }),
-                    None,
                 )
                 .await;
-                found(answer, |data| {
-                    Found::Page(format!("/units/{}", data.unit_by_label.id))
-                })
+                found(answer, |id| Found::Page(format!("/units/{id}")))
             }
             Lookup::Lot => {
                 if typed.is_empty() {
                     return Found::Nothing;
                 }
-                let answer = client::run::<LotByCode>(
+                let answer = client::run_for_id(
                     web,
                     viewer,
                     documents::LOT_BY_CODE,
                     json!({ "code": typed }),
-                    None,
                 )
                 .await;
-                found(answer, |data| {
-                    Found::Page(format!("/lots/{}", data.lot_by_code.id))
-                })
+                found(answer, |id| Found::Page(format!("/lots/{id}")))
             }
         }
     }
