@@ -155,10 +155,9 @@ documents! {
     LAB_LOTS = "lab_lots.graphql";
     /// The steps of a lot, for its current step.
     LAB_STEPS = "lab_steps.graphql";
-    /// A page of the units dispatched and not yet received: the hand-offs waiting.
-    LAB_HAND_OFFS = "lab_hand_offs.graphql";
-    /// A page of the units received and not stored since, for the units to store.
-    LAB_RECEIVED = "lab_received.graphql";
+    /// A page of the units in one custody state: the hand-offs waiting (IN_TRANSIT), the
+    /// units received and not stored since (RECEIVED).
+    LAB_UNITS_IN_CUSTODY = "lab_units_in_custody.graphql";
     /// The measurement kinds with the unit and range the API documents for each.
     MEASUREMENT_KINDS = "measurement_kinds.graphql";
     /// `recordStep` from a received donation: the first step, and the lot it made.

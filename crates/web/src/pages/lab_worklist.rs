@@ -102,7 +102,7 @@ struct Operator {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct HandOffsData {
+struct UnitsInCustody {
     units_in_custody: Connection<Unit>,
 }
 
@@ -123,35 +123,12 @@ struct LotCode {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReceivedData {
-    units_in_custody: Connection<ReceivedUnit>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReceivedUnit {
-    id: String,
-    din: String,
-    din_check_character: String,
-    product_code: String,
-    lot: LotCode,
-    custody: Receipt,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Receipt {
-    destination: Option<String>,
-    received_at: Option<String>,
-    received_by: Option<Person>,
-}
-
-#[derive(Deserialize)]
 struct Person {
     id: String,
 }
 
+/// A unit's custody as the worklist reads it: the dispatch while in transit, the receipt once
+/// received.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Custody {
@@ -159,6 +136,20 @@ struct Custody {
     dispatched_at: Option<String>,
     dispatched_by: Option<Operator>,
     receiver: Option<Operator>,
+    received_at: Option<String>,
+    received_by: Option<Person>,
+}
+
+/// Every unit in the custody `state`, page by page.
+async fn units_in_custody(web: &Web, shell: &Shell, state: &str) -> Result<Vec<Unit>, Failures> {
+    every_page(
+        web,
+        shell,
+        documents::LAB_UNITS_IN_CUSTODY,
+        json!({ "state": state }),
+        |data: UnitsInCustody| data.units_in_custody,
+    )
+    .await
 }
 
 /// Reads the technician's worklist.
@@ -252,15 +243,8 @@ async fn lots_and_hand_offs(
             current_step,
         });
     }
-    let units = every_page(
-        web,
-        shell,
-        documents::LAB_HAND_OFFS,
-        json!({}),
-        |data: HandOffsData| data.units_in_custody,
-    )
-    .await?;
-    worklist.hand_offs = units
+    worklist.hand_offs = units_in_custody(web, shell, "IN_TRANSIT")
+        .await?
         .into_iter()
         .map(|unit| HandOff {
             dispatched: match (unit.custody.dispatched_at, unit.custody.dispatched_by) {
@@ -283,15 +267,8 @@ async fn lots_and_hand_offs(
         })
         .collect();
     // A unit received by this technician is in their hands until they store it.
-    let received = every_page(
-        web,
-        shell,
-        documents::LAB_RECEIVED,
-        json!({}),
-        |data: ReceivedData| data.units_in_custody,
-    )
-    .await?;
-    worklist.to_store = received
+    worklist.to_store = units_in_custody(web, shell, "RECEIVED")
+        .await?
         .into_iter()
         .filter(|unit| {
             unit.custody
