@@ -16,10 +16,10 @@ use super::connection::{Connection, every_page};
 use super::donors;
 use super::form::{Fields, Problem, Refused};
 use super::lot_actions::{self, EQUIPMENT, MATERIAL_LOTS, NotDone};
-use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
+use super::{Layout, Shell, Shown, error_page, posted_shell, render, shell, status_for};
 use crate::client::{Failure, Failures};
 use crate::time::FacilityTime;
-use crate::{Shared, Web, assets, client, csrf, documents, session};
+use crate::{Shared, Web, assets, client, csrf, documents};
 
 #[derive(Template)]
 #[template(path = "donations.html")]
@@ -216,11 +216,7 @@ pub(crate) async fn register(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };
@@ -464,11 +460,7 @@ pub(crate) async fn tissue_processing(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };
@@ -500,11 +492,7 @@ pub(crate) async fn receive(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };

@@ -16,9 +16,9 @@ use serde_json::json;
 use super::connection::{Connection, every_page};
 use super::donor_actions::{self, Action};
 use super::form::{Fields, Refused};
-use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
+use super::{Layout, Shell, Shown, error_page, posted_shell, render, shell, status_for};
 use crate::client::Failures;
-use crate::{Shared, Web, client, csrf, documents, session};
+use crate::{Shared, Web, client, csrf, documents};
 
 /// Who enters donor data and reads her personal data: the roles the page offers the forms
 /// to (the API decides).
@@ -133,11 +133,7 @@ pub(crate) async fn register(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };
@@ -461,11 +457,7 @@ pub(crate) async fn post(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };

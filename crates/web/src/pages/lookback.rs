@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use super::form::Fields;
 use super::scanned::{self, Unresolved};
-use super::{Layout, Shell, Shown, csrf_refusal, render, shell, shown, status_for};
-use crate::{Shared, Web, client, csrf, documents, session};
+use super::{Layout, Shell, Shown, posted_shell, render, shell, shown, status_for};
+use crate::{Shared, Web, client, csrf, documents};
 
 /// Where a look-back starts, as `DownstreamFrom` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -222,11 +222,7 @@ pub(crate) async fn recall(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };

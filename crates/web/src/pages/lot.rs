@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use super::form::{Fields, Refused};
 use super::lot_actions::{self, Action, NotDone};
-use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
-use crate::{Shared, Web, assets, client, csrf, documents, session};
+use super::{Layout, Shell, Shown, error_page, posted_shell, render, shell, status_for};
+use crate::{Shared, Web, assets, client, csrf, documents};
 
 #[derive(Template)]
 #[template(path = "lot.html")]
@@ -319,11 +319,7 @@ pub(crate) async fn post(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };

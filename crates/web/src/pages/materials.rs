@@ -14,8 +14,8 @@ use serde_json::json;
 
 use super::form::{Fields, Refused};
 use super::materials_actions::{self, Action, NotDone};
-use super::{Layout, Shell, Shown, csrf_refusal, error_page, render, shell, status_for};
-use crate::{Shared, Web, client, csrf, documents, session};
+use super::{Layout, Shell, Shown, error_page, posted_shell, render, shell, status_for};
+use crate::{Shared, Web, client, csrf, documents};
 
 #[derive(Template)]
 #[template(path = "materials.html")]
@@ -158,11 +158,7 @@ pub(crate) async fn post(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };

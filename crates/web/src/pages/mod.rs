@@ -183,6 +183,20 @@ pub(crate) async fn shell(web: &Web, headers: &HeaderMap) -> Result<Shell, Respo
     })
 }
 
+/// The shell of a form post whose CSRF token is this session's, checked before anything runs;
+/// or the response that refuses the post or sends the person where they must go first.
+pub(crate) async fn posted_shell(
+    web: &Web,
+    headers: &HeaderMap,
+    fields: &form::Fields,
+) -> Result<Shell, Response> {
+    if let Some(refused) = csrf_refusal(session::session_token(headers), Some(fields.text("csrf")))
+    {
+        return Err(refused);
+    }
+    shell(web, headers).await
+}
+
 /// `{ me }`.
 #[derive(Deserialize)]
 pub(crate) struct MeData {

@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 use super::form::{Fields, Problem, Refused};
 use super::release::{self, Decision};
 use super::release_record::{self, Record};
-use super::{Shell, Shown, csrf_refusal, error_page, shell};
+use super::{Shell, Shown, error_page, posted_shell};
 use crate::client::{self, Failures};
-use crate::{Shared, Web, documents, session};
+use crate::{Shared, Web, documents};
 
 /// The forms of the review other than the disposition, as named in their URL
 /// (`/release/{lotId}/{action}`).
@@ -116,11 +116,7 @@ pub(crate) async fn post(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let fields = Fields(fields);
-    if let Some(refused) = csrf_refusal(session::session_token(&headers), Some(fields.text("csrf")))
-    {
-        return refused;
-    }
-    let shell = match shell(&web, &headers).await {
+    let shell = match posted_shell(&web, &headers, &fields).await {
         Ok(shell) => shell,
         Err(response) => return response,
     };
