@@ -264,6 +264,25 @@ impl TestServer {
         &self.client
     }
 
+    /// GETs the document at `path` (a certificate, a label), with `token` as bearer if given:
+    /// its status, content type and body.
+    pub async fn get_document(&self, token: Option<&str>, path: &str) -> (u16, String, Vec<u8>) {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the document is answered");
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.bytes().await.expect("a body").to_vec();
+        (status, content_type, body)
+    }
+
     /// POSTs a GraphQL request as `application/json`, accepting `application/graphql-response+json`.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> GqlResponse {
         let mut request = self

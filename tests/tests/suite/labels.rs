@@ -203,23 +203,7 @@ async fn exactly_what_a_label_carries_passes_the_bedside_for_its_patient_only() 
 
 /// GETs `path` with `token`: status, content type and body.
 async fn fetch(clinic: &Clinic, token: &str, path: &str) -> (u16, String, Vec<u8>) {
-    let response = clinic
-        .server
-        .client()
-        .get(clinic.server.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("the label is answered");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body = response.bytes().await.expect("a body").to_vec();
-    (status, content_type, body)
+    clinic.server.get_document(Some(token), path).await
 }
 
 /// Runs a Debian tool on `args`, panicking with the package to install when it is missing.

@@ -85,28 +85,6 @@ fn string(value: &Value) -> String {
         .to_owned()
 }
 
-/// GETs `path` with `token`: status, content type and body bytes.
-async fn get_document(
-    server: &TestServer,
-    token: Option<&str>,
-    path: &str,
-) -> (u16, String, Vec<u8>) {
-    let mut request = server.client().get(server.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("the document is answered");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body = response.bytes().await.expect("a body").to_vec();
-    (status, content_type, body)
-}
-
 /// Runs a poppler tool (Debian's `poppler-utils`, which `.ci/run` installs) on `pdf`.
 fn poppler(tool: &str, args: &[&str], pdf: &std::path::Path) -> String {
     let output = std::process::Command::new(tool)
@@ -134,7 +112,7 @@ async fn certificate_pdf_checks_out(
         .2;
     for (paper, size) in [("", "(A4)"), ("?paper=letter", "(letter)")] {
         let path = format!("/certificates/{}.pdf{paper}", lot.lot_id);
-        let (status, content_type, body) = get_document(server, Some(&lot.auditor), &path).await;
+        let (status, content_type, body) = server.get_document(Some(&lot.auditor), &path).await;
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
         assert_eq!(content_type, "application/pdf");
         assert!(
@@ -172,19 +150,19 @@ async fn certificate_pdf_checks_out(
     }
     let clinician = server.user_token("clinician.pdf", &[Role::Clinician]).await;
     let path = format!("/certificates/{}.pdf", lot.lot_id);
-    assert_eq!(get_document(server, Some(&clinician), &path).await.0, 200);
+    assert_eq!(server.get_document(Some(&clinician), &path).await.0, 200);
     let admin = server.user_token("admin.pdf", &[Role::Admin]).await;
-    let (status, _, body) = get_document(server, Some(&admin), &path).await;
+    let (status, _, body) = server.get_document(Some(&admin), &path).await;
     assert_eq!(status, 403);
     assert!(String::from_utf8_lossy(&body).contains("FORBIDDEN"));
-    assert_eq!(get_document(server, None, &path).await.0, 401);
+    assert_eq!(server.get_document(None, &path).await.0, 401);
     let legal = format!("{path}?paper=legal");
-    let (status, _, body) = get_document(server, Some(&lot.auditor), &legal).await;
+    let (status, _, body) = server.get_document(Some(&lot.auditor), &legal).await;
     assert_eq!(status, 400);
     assert!(String::from_utf8_lossy(&body).contains("VALIDATION"));
     let unknown = format!("/certificates/{}.pdf", uuid::Uuid::now_v7());
     assert_eq!(
-        get_document(server, Some(&lot.auditor), &unknown).await.0,
+        server.get_document(Some(&lot.auditor), &unknown).await.0,
         404
     );
 }
@@ -195,21 +173,14 @@ async fn certificate_page(
     token: Option<&str>,
     lot_id: &str,
 ) -> (u16, String, String) {
-    let mut request = server
-        .client()
-        .get(server.url(&format!("/certificates/{lot_id}")));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("the certificate is answered");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, content_type, response.text().await.expect("a body"))
+    let (status, content_type, body) = server
+        .get_document(token, &format!("/certificates/{lot_id}"))
+        .await;
+    (
+        status,
+        content_type,
+        String::from_utf8(body).expect("the certificate is text"),
+    )
 }
 
 #[tokio::test]
